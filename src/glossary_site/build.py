@@ -1,0 +1,182 @@
+"""`glossary build`: load -> resolve -> render -> write, with timings and no printing."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import parallel
+from .cache import BuildCache, code_salt
+from .errors import ContentError, OutputError, Problem, errors_only
+from .load import LoadedSite, LoadOptions, SourceFile, load_site
+from .render import Renderer, job_path, plan, render_job, template_problems
+from .resolve import SiteGraph, resolve
+from .write import Staging, begin
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """How to build: where to, what to include, how much to reuse."""
+
+    out: Path | None = None
+    drafts: bool = False
+    base_url: str | None = None
+    use_cache: bool = True
+    jobs: int = 0  # 0: one process per core
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a successful build did."""
+
+    out: Path
+    pages: int
+    files: int
+    written: int
+    unchanged: int
+    entries: int
+    areas: int
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A loaded and resolved site: what both build and check start from."""
+
+    site: LoadedSite
+    graph: SiteGraph
+    problems: tuple[Problem, ...]
+
+
+def output_folder(root: Path, options: BuildOptions) -> Path:
+    """The output folder: --out, or build/ next to content/."""
+    return (options.out or root / "build").resolve()
+
+
+def analyse(root: Path, options: BuildOptions, cache: BuildCache,
+            timings: dict[str, float] | None = None) -> Analysis:
+    """Stages 1 and 2; raises ContentError listing every error found."""
+    timings = timings if timings is not None else {}
+    jobs = options.jobs or parallel.default_jobs()
+    started = time.perf_counter()
+    loaded = load_site(root, LoadOptions(options.drafts, options.base_url), cache.pages)
+    timings["load"] = time.perf_counter() - started
+    problems = list(loaded.problems)
+    if loaded.site is not None:
+        problems += template_problems(loaded.site.theme)
+    if errors_only(problems) or loaded.site is None:
+        raise ContentError(problems)
+    started = time.perf_counter()
+
+    def mapper(fn: Any, context: Any, items: Any) -> list[Any]:
+        return parallel.map_ordered(fn, context, items, jobs)
+
+    resolved = resolve(loaded.site, cache.bodies, mapper)
+    timings["resolve"] = time.perf_counter() - started
+    problems += resolved.problems
+    if errors_only(problems) or resolved.graph is None:
+        raise ContentError(problems)
+    return Analysis(loaded.site, resolved.graph, tuple(problems))
+
+
+def build(root: Path, options: BuildOptions = BuildOptions(),
+          progress: Progress | None = None) -> BuildReport:
+    """Build the site under `root`; the previous output survives any failure."""
+    started = time.perf_counter()
+    root = root.resolve()
+    out = output_folder(root, options)
+    _check_output_location(root, out)
+    cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
+    timings: dict[str, float] = {}
+    try:
+        analysis = analyse(root, options, cache, timings)
+    finally:
+        cache.save()
+    site, graph = analysis.site, analysis.graph
+    jobs = plan(graph)
+    _check_collisions(graph, jobs, site)
+    staging = begin(out)
+    staging.previous = cache.previous_output(out)
+    try:
+        _render_into(staging, graph, site, jobs, options, progress, timings)
+        _copy_files(staging, site)
+        staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    cache.save(out, staging.written)
+    staging.wait()
+    return BuildReport(
+        out=out, pages=sum(1 for p in staging.written if p.endswith(".html")),
+        files=len(staging.written), written=len(staging.written) - staging.reused,
+        unchanged=staging.reused, entries=len(graph.entries), areas=len(graph.areas),
+        seconds=time.perf_counter() - started, timings=timings,
+        warnings=tuple(p for p in analysis.problems if p.severity == "warning"),
+    )
+
+
+def _render_into(staging: Staging, graph: SiteGraph, site: LoadedSite, jobs: list[Any],
+                 options: BuildOptions, progress: Progress | None,
+                 timings: dict[str, float]) -> None:
+    started = time.perf_counter()
+    salt = hashlib.blake2b(f"{code_salt()}{site.theme.digest}".encode(),
+                           digest_size=16).hexdigest()
+    previous = {path: record.digest for path, record in staging.previous.items()}
+    renderer = Renderer(graph, site.theme, salt, previous)
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("render", done, len(jobs))
+
+    workers = options.jobs or parallel.default_jobs()
+    for rendered in parallel.iter_ordered(render_job, renderer, jobs, workers, 32, advance):
+        staging.put(rendered.path, rendered.digest, rendered.data)
+    timings["render+write"] = time.perf_counter() - started
+
+
+def _copy_files(staging: Staging, site: LoadedSite) -> None:
+    for item in [*site.static, *site.theme.assets]:
+        staging.copy(item.path, item.source, f"file:{item.size}:{item.mtime_ns}")
+
+
+def _check_output_location(root: Path, out: Path) -> None:
+    protected = [root, root / "content", root / "static", root / "templates"]
+    for folder in protected:
+        if out == folder or folder.is_relative_to(out) or (
+                folder != root and out.is_relative_to(folder)):
+            raise OutputError(f"refusing to build into {out}: it would overwrite the site's "
+                              "own files; choose another --out")
+
+
+def _check_collisions(graph: SiteGraph, jobs: list[Any], site: LoadedSite) -> None:
+    generated = {job_path(graph, job).casefold(): job_path(graph, job) for job in jobs}
+    problems = []
+    for item in site.static:
+        clash = generated.get(item.path.casefold())
+        if clash:
+            problems.append(Problem(f"static/{item.path}", 1, f"collides with the generated "
+                                    f"/{clash}; rename or remove it", "output-collision"))
+    seen: dict[str, SourceFile] = {}
+    for item in site.static:
+        other = seen.setdefault(item.path.casefold(), item)
+        if other is not item:
+            problems.append(Problem(f"static/{item.path}", 1, f"differs from static/{other.path}"
+                                    " only by letter case; they collide on case-insensitive "
+                                    "hosts", "output-collision"))
+    assets = {item.path for item in site.theme.assets}
+    problems += [Problem(f"static/{i.path}", 1, f"collides with the theme file /{i.path}; "
+                         "override it in templates/assets/ instead", "output-collision")
+                 for i in site.static if i.path in assets]
+    if problems:
+        raise ContentError(problems)

@@ -1,0 +1,170 @@
+"""The `glossary` command: parse flags, call build/check, print, exit. No logic of its own.
+
+Exit status: 0 success; 1 content errors (or output folder problems); 2 usage errors;
+3 an internal error (a bug of ours); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .build import BuildOptions, BuildReport, build
+from .config import normalize_base_url
+from .errors import ContentError, OutputError, Problem, format_problems
+
+ISSUES_URL = "https://github.com/glossary-site/glossary-site/issues"
+PROGRESS_AFTER = 500  # outputs; smaller builds finish before a bar would help
+
+
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalize_base_url(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+source_option = click.option(
+    "--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="Site folder: the one holding content/ (and static/, templates/).")
+drafts_option = click.option("--drafts", is_flag=True, help="Include pages marked draft: true.")
+debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="glossary")
+def main() -> None:
+    """Build glossary websites from Markdown areas, terms and definitions."""
+
+
+@main.command("build")
+@source_option
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder.  [default: SOURCE/build]")
+@click.option("--base-url", callback=_base_url, default=None,
+              help="Override base_url from content/site.yaml (e.g. for a preview deploy).")
+@drafts_option
+@click.option("--no-cache", is_flag=True, help="Ignore and don't update .glossary-cache/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes to render with; 0 means one per core.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@debug_option
+def build_command(source: Path, out: Path | None, base_url: str | None, drafts: bool,
+                  no_cache: bool, jobs: int, quiet: bool, debug: bool) -> None:
+    """Build the static site into the output folder."""
+    _require_folder(source)
+    options = BuildOptions(out=out, drafts=drafts, base_url=base_url, use_cache=not no_cache,
+                           jobs=jobs)
+    with _reporting(source, debug):
+        with _progress(enabled=not quiet) as progress:
+            report = build(source, options, progress)
+        if not quiet:
+            click.echo(_summary(report, source))
+            if report.warnings:
+                click.echo(f"{len(report.warnings)} warning(s); run `glossary check` to see "
+                           "them", err=True)
+
+
+def _summary(report: BuildReport, source: Path) -> str:
+    where = _shown(report.out)
+    return (f"Built {report.pages} pages ({report.entries} entries, {report.areas} areas) "
+            f"into {where} in {report.seconds:.2f} s: {report.written} files written, "
+            f"{report.unchanged} unchanged.")
+
+
+def _shown(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def _require_folder(source: Path) -> None:
+    if not source.is_dir():
+        raise click.BadParameter(f"'{source}' is not a folder", param_hint="--source")
+
+
+def print_problems(problems: tuple[Problem, ...] | list[Problem], source: Path) -> None:
+    """Print findings as `path:line: message` lines, with paths as the user sees them."""
+    prefix = "" if source == Path(".") else str(source)
+    shown = [Problem(os.path.join(prefix, p.path) if prefix else p.path, p.line, p.message,
+                     p.code, p.severity, p.suggestions) for p in problems]
+    click.echo(format_problems(shown), err=True)
+
+
+@contextmanager
+def _reporting(source: Path, debug: bool) -> Iterator[None]:
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    except ContentError as exc:
+        print_problems(exc.problems, source)
+        sys.exit(1)
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted; the previous output is untouched", err=True)
+        sys.exit(130)
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
+        raise
+    except Exception as exc:  # a bug of ours: one line, traceback on request
+        _internal_error(exc, debug)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: Any) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+def _internal_error(exc: Exception, debug: bool) -> NoReturn:
+    if debug:
+        traceback.print_exception(exc)
+    click.echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in glossary-site; "
+               f"please report it at {ISSUES_URL}"
+               + ("" if debug else " (run again with --debug for the traceback)"), err=True)
+    sys.exit(3)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress("[progress.description]{task.description}", BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+    tasks: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if total < PROGRESS_AFTER:
+            return
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done)
+
+    with bar:
+        yield update
+
+
+def _json(findings: list[dict[str, Any]]) -> str:
+    return json.dumps(findings, ensure_ascii=False, indent=2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

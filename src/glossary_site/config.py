@@ -1,0 +1,65 @@
+"""Site settings from content/site.yaml."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field
+
+from .model import Author, Frozen, OptionalText, Text
+
+DEFAULT_FAQ = "What is the {facet} of {title}?"
+
+
+def normalize_base_url(value: str) -> str:
+    """An absolute http(s) URL without query or fragment, ending with '/'."""
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"'{value}' must be an absolute http(s) URL, e.g. https://example.org/")
+    if parts.query or parts.fragment:
+        raise ValueError(f"'{value}' must not have a query string or fragment")
+    if any(ch.isspace() for ch in value) or "\\" in value:
+        raise ValueError(f"'{value}' must not contain spaces or backslashes")
+    if ".." in parts.path.split("/"):
+        raise ValueError(f"'{value}' must not contain '..'")
+    return value if value.endswith("/") else value + "/"
+
+
+def _faq_template(value: str) -> str:
+    if "{facet}" not in value:
+        raise ValueError("must contain {facet}, e.g. \"What is the {facet} of {title}?\"")
+    return value
+
+
+class SiteConfig(Frozen):
+    """Everything content/site.yaml may set."""
+
+    name: Text
+    base_url: Annotated[str, AfterValidator(normalize_base_url)]
+    title_separator: str = " ⎊ "
+    author: Author | None = None
+    per_page: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 30
+    faq_question: Annotated[str, AfterValidator(_faq_template)] = DEFAULT_FAQ
+    language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    description: OptionalText = ""
+    allow_html: Annotated[bool, Field(strict=True)] = False
+    auto_link: Annotated[bool, Field(strict=True)] = True
+    discover_more: Annotated[int, Field(ge=0, le=100, strict=True)] = 9
+    duplicate_similarity: Annotated[int, Field(ge=50, le=100, strict=True)] = 90
+    feed_items: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 30
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url ('/' or '/glossary/'), for root-relative links."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def site_author(self) -> Author:
+        """The default author of every page."""
+        return self.author or Author(name=self.name)
+
+    def faq(self, facet: str, title: str) -> str:
+        """The FAQ question for a facet; plain replacement, never str.format on content."""
+        return self.faq_question.replace("{facet}", facet).replace("{title}", title)

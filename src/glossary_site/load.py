@@ -1,0 +1,396 @@
+"""Stage 1, load: the site folder -> LoadedSite, with every problem collected.
+
+Only this module (and write, for copying) reads the site folder. Parsed pages are
+memoised by the hash of their bytes, so a warm build only parses what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import imagesize
+
+from . import markdown, urls
+from .config import SiteConfig, normalize_base_url
+from .errors import Problem
+from .frontmatter import ParseFailure, YamlMapping, decode, parse_mapping, split
+from .model import Area, AreaMeta, Entry, EntryMeta, Facet, Page, Ref, flat_lines, validate_meta
+
+SITE_FILE = "content/site.yaml"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+PARSER_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """Choices that change what is loaded."""
+
+    drafts: bool = False
+    base_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file copied as it is: its absolute source and its path in the output."""
+
+    source: str
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """Template sources (site folder first, default theme last) and theme assets."""
+
+    layers: tuple[tuple[tuple[str, str], ...], ...]
+    assets: tuple[SourceFile, ...]
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSite:
+    """Everything the later stages need, read once."""
+
+    root: str
+    config: SiteConfig
+    areas: tuple[Area, ...]
+    entries: tuple[Entry, ...]
+    drafts: tuple[Page, ...]
+    static: tuple[SourceFile, ...]
+    theme: Theme
+    image_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """The loaded site (None when nothing usable could be read) and every problem."""
+
+    site: LoadedSite | None
+    problems: tuple[Problem, ...]
+
+
+def default_theme_dir() -> Path:
+    """The theme shipped inside the wheel, or the repository's templates/ when run from source."""
+    packaged = Path(__file__).with_name("templates")
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+
+
+def load_site(root: Path, options: LoadOptions,
+              memo: MutableMapping[str, Any] | None = None) -> LoadResult:
+    """Read content/, static/ and templates/ under `root`."""
+    problems: list[Problem] = []
+    config = _load_config(root, options, problems)
+    static, static_problems = _static_files(root / "static", "static")
+    problems += static_problems
+    pages = _load_pages(root, memo if memo is not None else {}, problems)
+    theme = _load_theme(root, problems)
+    if config is None:
+        return LoadResult(None, tuple(problems))
+    static_paths = {item.path: item for item in static}
+    sizes = _image_sizes(pages, static_paths)
+    pages = [_check_image(page, static_paths, sizes, problems) for page in pages]
+    kept = [p for p in pages if options.drafts or not p.draft]
+    site = LoadedSite(
+        root=str(root),
+        config=config,
+        areas=tuple(p for p in kept if isinstance(p, Area)),
+        entries=tuple(p for p in kept if isinstance(p, Entry)),
+        drafts=tuple(p for p in pages if p.draft and not options.drafts),
+        static=tuple(static),
+        theme=theme,
+        image_sizes=sizes,
+    )
+    return LoadResult(site, tuple(problems))
+
+
+# ---------------------------------------------------------------- site.yaml
+
+def _load_config(root: Path, options: LoadOptions, problems: list[Problem]) -> SiteConfig | None:
+    path = root / SITE_FILE
+    if not (root / "content").is_dir():
+        problems.append(Problem("content", 1, f"no content/ folder in {root}", "missing-content"))
+        return None
+    if not path.is_file():
+        problems.append(Problem(SITE_FILE, 1, "missing site settings: create it with at least "
+                                "'name' and 'base_url'", "missing-config"))
+        return None
+    try:
+        mapping = parse_mapping(decode(path.read_bytes()), 1)
+    except ParseFailure as failure:
+        problems.append(Problem(SITE_FILE, failure.line, failure.message, "parse"))
+        return None
+    data = dict(mapping.data)
+    if options.base_url:
+        data["base_url"] = normalize_base_url(options.base_url)
+    result = validate_meta(SiteConfig, YamlMapping(data, mapping.lines), SITE_FILE)
+    if isinstance(result, list):
+        problems += result
+        return None
+    return result
+
+
+# -------------------------------------------------------------------- pages
+
+def _load_pages(root: Path, memo: MutableMapping[str, Any], problems: list[Problem]) -> list[Page]:
+    content = root / "content"
+    pages: list[Page] = []
+    real_content = os.path.realpath(content)
+    for entry in sorted(os.scandir(content), key=lambda e: e.name):
+        rel = f"content/{entry.name}"
+        if entry.name.startswith(".") or entry.name in IGNORED_NAMES or rel == SITE_FILE:
+            continue
+        if entry.is_dir() and entry.name in urls.KINDS:
+            pages += _load_kind(entry.name, Path(entry.path), real_content, memo, problems)
+        else:
+            problems.append(_stray(rel, entry.name, entry.is_dir()))
+    return _without_clashes(pages, problems)
+
+
+def _stray(rel: str, name: str, is_dir: bool) -> Problem:
+    from rapidfuzz import process
+
+    if is_dir:
+        match = process.extractOne(name, urls.KINDS, score_cutoff=60)
+        hint = f"; did you mean '{match[0]}'?" if match else f"; use {', '.join(urls.KINDS)}"
+        return Problem(rel, 1, f"unknown content folder '{name}'{hint}", "stray-file")
+    return Problem(rel, 1, "pages belong in content/area/, content/term/ or content/definition/",
+                   "stray-file")
+
+
+def _load_kind(kind: str, folder: Path, real_content: str, memo: MutableMapping[str, Any],
+               problems: list[Problem]) -> list[Page]:
+    pages = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        rel = f"content/{kind}/{entry.name}"
+        if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+            continue
+        if entry.is_symlink() and not _inside(entry.path, real_content):
+            problems.append(Problem(rel, 1, "symbolic link points outside the content folder; "
+                                    "refused", "symlink"))
+            continue
+        if entry.is_dir():
+            problems.append(Problem(rel, 1, "sub-folders are not supported here", "stray-file"))
+            continue
+        if not entry.name.endswith(MARKDOWN_SUFFIXES):
+            problems.append(Problem(rel, 1, "not a Markdown page (.md)", "stray-file"))
+            continue
+        result = _cached_page(kind, rel, Path(entry.path), memo)
+        if isinstance(result, list):
+            problems += result
+        else:
+            pages.append(result)
+    return pages
+
+
+def _inside(path: str, real_root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
+def _cached_page(kind: str, rel: str, path: Path, memo: MutableMapping[str, Any]) -> Any:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [Problem(rel, 1, f"cannot be read: {exc.strerror}", "io")]
+    key = hashlib.blake2b(raw, digest_size=20, person=PARSER_VERSION.encode()).hexdigest() + rel
+    if key not in memo:
+        memo[key] = parse_page(kind, rel, raw)
+    return memo[key]
+
+
+def parse_page(kind: str, rel: str, raw: bytes) -> Page | list[Problem]:
+    """One page file -> an Area or Entry, or the problems that prevent it."""
+    try:
+        text = decode(raw)
+        parts = split(text)
+        mapping = parse_mapping(parts.front, parts.front_line)
+    except ParseFailure as failure:
+        return [Problem(rel, failure.line, failure.message, "parse")]
+    slug = urls.normalize_slug(rel.rsplit("/", 1)[1].rsplit(".", 1)[0])
+    problems = []
+    slug_problem = urls.slug_problem(slug)
+    if slug_problem:
+        problems.append(Problem(rel, 1, slug_problem, "bad-slug"))
+    meta_model = AreaMeta if kind == urls.AREA else EntryMeta
+    meta = validate_meta(meta_model, mapping, rel)
+    if isinstance(meta, list):
+        return problems + meta
+    common = _common_fields(kind, slug, rel, meta, parts.body, parts.body_line, mapping)
+    if isinstance(meta, EntryMeta):
+        page: Page = _entry(meta, common, mapping)
+    else:
+        area = _area(common, rel, problems)
+        if area is None:
+            return problems
+        page = area
+    return problems or page
+
+
+def _common_fields(kind: str, slug: str, rel: str, meta: Any, body: str, body_line: int,
+                   mapping: YamlMapping) -> dict[str, Any]:
+    return {
+        "kind": kind, "slug": slug, "path": rel, "title": meta.title,
+        "published": meta.published, "modified": meta.modified or meta.published,
+        "aliases": meta.aliases, "image": meta.image, "draft": meta.draft,
+        "auto_link": meta.auto_link, "body": body, "body_line": body_line,
+        "lines": flat_lines(mapping),
+    }
+
+
+def _entry(meta: EntryMeta, common: dict[str, Any], mapping: YamlMapping) -> Entry:
+    def refs(key: str, values: tuple[str, ...]) -> tuple[Ref, ...]:
+        return tuple(Ref(text=v, line=mapping.line((key, i), 1)) for i, v in enumerate(values))
+
+    return Entry(**common, summary=meta.summary, areas=refs("areas", meta.areas),
+                 related=refs("related", meta.related), author=meta.author)
+
+
+def _area(common: dict[str, Any], rel: str, problems: list[Problem]) -> Area | None:
+    body: str = common["body"]
+    body_line: int = common["body_line"]
+    lines = body.split("\n")
+    sections = markdown.h2_sections(body)
+    if not sections:
+        problems.append(Problem(rel, body_line, "an area needs '## Facet' sections: each facet "
+                                "becomes a question on the area page", "no-facets"))
+        return None
+    facets, seen = [], {}
+    for name, start, end in sections:
+        line = body_line + start - 1
+        text = "\n".join(lines[start:end])
+        if not name:
+            problems.append(Problem(rel, line, "facet heading is empty", "bad-facet"))
+        elif name.casefold() in seen:
+            problems.append(Problem(rel, line, f"facet '{name}' appears twice (first at line "
+                                    f"{seen[name.casefold()]})", "bad-facet"))
+        elif not text.strip():
+            problems.append(Problem(rel, line, f"facet '{name}' has no text", "bad-facet"))
+        else:
+            seen[name.casefold()] = line
+            facets.append(Facet(name=name, markdown=text, line=body_line + start))
+    if problems:
+        return None
+    intro = "\n".join(lines[: sections[0][1] - 1]).strip()
+    return Area(**common, intro=intro, facets=tuple(facets))
+
+
+def _without_clashes(pages: list[Page], problems: list[Problem]) -> list[Page]:
+    """Drop pages whose URL collides with an earlier one, even if only by letter case."""
+    seen: dict[tuple[str, str], Page] = {}
+    kept = []
+    for page in sorted(pages, key=lambda p: p.path):
+        key = (page.kind, page.slug.casefold())
+        first = seen.get(key)
+        if first is None:
+            seen[key] = page
+            kept.append(page)
+        elif first.slug == page.slug:
+            problems.append(Problem(page.path, 1, f"maps to the same URL /{page.kind}/{page.slug}/ "
+                                    f"as {first.path}", "duplicate-slug"))
+        else:
+            problems.append(Problem(page.path, 1, f"slug '{page.slug}' differs from "
+                                    f"{first.path} only by letter case; the two collide on "
+                                    "case-insensitive hosts", "duplicate-slug"))
+    return kept
+
+
+# ------------------------------------------------------------------- images
+
+def _image_sizes(pages: list[Page], static: dict[str, SourceFile]) -> dict[str, tuple[int, int]]:
+    wanted = sorted({p.image.src for p in pages if p.image and p.image.src in static})
+    sizes = {}
+    for src in wanted:
+        try:
+            width, height = imagesize.get(static[src].source)
+        except (OSError, ValueError):
+            continue
+        if width > 0 and height > 0:
+            sizes[src] = (int(width), int(height))
+    return sizes
+
+
+def _check_image(page: Page, static: dict[str, SourceFile], sizes: dict[str, tuple[int, int]],
+                 problems: list[Problem]) -> Page:
+    image = page.image
+    if image is None or urls.is_remote(image.src):
+        return page
+    if image.src not in static:
+        problems.append(Problem(page.path, page.line_of("image.src"),
+                                f"image 'static/{image.src}' does not exist", "missing-image"))
+        return page
+    if image.width and image.height or image.src not in sizes:
+        return page
+    width, height = sizes[image.src]
+    filled = image.model_copy(update={"width": image.width or width,
+                                      "height": image.height or height})
+    return page.model_copy(update={"image": filled})
+
+
+# ------------------------------------------------------------ static, theme
+
+def _static_files(folder: Path, prefix: str, out_prefix: str = "") -> tuple[list[SourceFile],
+                                                                            list[Problem]]:
+    files: list[SourceFile] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return files, problems
+    real_root = os.path.realpath(folder)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        rel_dir = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        for name in sorted(filenames) + [d for d in dirnames if os.path.islink(
+                os.path.join(dirpath, d))]:
+            if name in IGNORED_NAMES:
+                continue
+            full = os.path.join(dirpath, name)
+            rel = f"{prefix}/{rel_dir}{name}"
+            if os.path.islink(full) and not _inside(full, real_root):
+                problems.append(Problem(rel, 1, "symbolic link points outside "
+                                        f"{prefix}/; refused", "symlink"))
+                continue
+            if os.path.isdir(full) or "\\" in name:
+                problems.append(Problem(rel, 1, "not supported here (linked folder or "
+                                        "backslash in the name)", "stray-file"))
+                continue
+            stat = os.stat(full)
+            files.append(SourceFile(full, out_prefix + rel_dir + name, stat.st_size,
+                                    stat.st_mtime_ns))
+    return files, problems
+
+
+def _load_theme(root: Path, problems: list[Problem]) -> Theme:
+    folders = [root / "templates", default_theme_dir()]
+    unique = []
+    for folder in folders:
+        if folder.is_dir() and all(not folder.samefile(seen) for seen in unique):
+            unique.append(folder)
+    layers, assets, digest = [], {}, hashlib.blake2b(digest_size=20)
+    for folder in unique:
+        layer = []
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if not path.is_file() or rel.startswith("assets/") or path.name in IGNORED_NAMES:
+                continue
+            try:
+                layer.append((rel, decode(path.read_bytes())))
+            except ParseFailure as failure:
+                problems.append(Problem(f"templates/{rel}", failure.line, failure.message, "parse"))
+        layers.append(tuple(layer))
+        found, asset_problems = _static_files(folder / "assets", "templates/assets", "assets/")
+        problems += asset_problems
+        for item in found:
+            assets.setdefault(item.path, item)
+    for layer in layers:
+        for rel, source in layer:
+            digest.update(f"{rel}\0{source}\0".encode())
+        digest.update(b"\1")
+    return Theme(tuple(layers), tuple(sorted(assets.values(), key=lambda a: a.path)),
+                 digest.hexdigest())

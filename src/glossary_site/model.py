@@ -1,0 +1,294 @@
+"""The content contract as frozen pydantic models. No I/O here.
+
+`*Meta` models validate front matter (unknown keys are errors); `Area` and `Entry`
+are the loaded pages handed to the next stage, with the file and lines they came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from rapidfuzz import fuzz, process
+
+from . import urls
+from .errors import Problem
+from .frontmatter import YamlMapping
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("contains a control character")
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def _non_empty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """An ISO 8601 date-time with a time zone; the offset is kept as written."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a valid date-time; write ISO 8601 with a time zone, "
+                "e.g. 2026-03-12T14:07:34+00:00"
+            ) from None
+    else:
+        raise ValueError("must be a date-time like 2026-03-12T14:07:34+00:00")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(
+            f"'{value}' has no time zone; add one, e.g. {parsed.isoformat()}+00:00"
+            if isinstance(value, str) and "T" in value
+            else f"'{value}' needs a time and a time zone, e.g. 2026-03-12T14:07:34+00:00"
+        )
+    return parsed
+
+
+def _web_url(value: str) -> str:
+    if not urls.is_remote(value):
+        raise ValueError(f"'{value}' must be an absolute http(s) URL")
+    return value
+
+
+def _image_src(value: str) -> str:
+    if urls.is_remote(value):
+        return value
+    problem = urls.relative_asset_problem(value)
+    if problem:
+        raise ValueError(f"'{value}' {problem}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_clean_text), AfterValidator(_non_empty)]
+OptionalText = Annotated[str, AfterValidator(_clean_text)]
+Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
+WebUrl = Annotated[str, AfterValidator(_web_url)]
+
+
+class Frozen(BaseModel):
+    """Immutable, strict about unknown keys, numbers accepted where text is expected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
+
+
+M = TypeVar("M", bound=Frozen)
+
+
+class Author(Frozen):
+    """Who wrote a page (or the whole site)."""
+
+    name: Text
+    url: WebUrl | None = None
+
+
+class Image(Frozen):
+    """An illustration: a file under static/ or an absolute http(s) URL."""
+
+    src: Annotated[str, AfterValidator(_image_src)]
+    width: Annotated[int, Field(gt=0, strict=True)] | None = None
+    height: Annotated[int, Field(gt=0, strict=True)] | None = None
+    caption: OptionalText = ""
+
+
+class PageMeta(Frozen):
+    """Front matter shared by every kind of page."""
+
+    title: Text
+    published: Timestamp
+    modified: Timestamp | None = None
+    aliases: tuple[Text, ...] = ()
+    image: Image | None = None
+    draft: Annotated[bool, Field(strict=True)] = False
+    auto_link: Annotated[bool, Field(strict=True)] | None = None
+
+    @field_validator("modified")
+    @classmethod
+    def _modified_not_before_published(
+        cls, value: datetime | None, info: ValidationInfo
+    ) -> datetime | None:
+        published = info.data.get("published")
+        if value is not None and published is not None and value < published:
+            raise ValueError(f"is earlier than 'published' ({published.isoformat()})")
+        return value
+
+
+class AreaMeta(PageMeta):
+    """Front matter of an area (topic hub); its facets come from the body."""
+
+
+class EntryMeta(PageMeta):
+    """Front matter of a term or a definition."""
+
+    summary: Text
+    areas: tuple[Text, ...] = ()
+    related: tuple[Text, ...] = ()
+    author: Author | None = None
+
+
+class Ref(Frozen):
+    """A reference to another page as written, with the line it was written on."""
+
+    text: str
+    line: int
+
+
+class Facet(Frozen):
+    """One `## Facet` section of an area."""
+
+    name: str
+    markdown: str
+    line: int
+
+
+class Page(Frozen):
+    """What every loaded page has: identity, metadata and where it came from."""
+
+    kind: Literal["area", "term", "definition"]
+    slug: str
+    path: str
+    title: str
+    published: datetime
+    modified: datetime
+    aliases: tuple[str, ...]
+    image: Image | None
+    draft: bool
+    auto_link: bool | None
+    body: str
+    body_line: int
+    lines: dict[str, int]
+
+    @property
+    def id(self) -> str:
+        """The qualified reference `kind/slug`, unique across the site."""
+        return f"{self.kind}/{self.slug}"
+
+    def line_of(self, key: str) -> int:
+        """The line where a front-matter key (or `key.index`) was written."""
+        return self.lines.get(key, self.lines.get(key.split(".")[0], 1))
+
+
+class Area(Page):
+    """A topic hub; its facets become FAQ questions."""
+
+    kind: Literal["area"] = "area"
+    intro: str
+    facets: tuple[Facet, ...]
+
+
+class Entry(Page):
+    """A term (long-form article) or a definition (short entry)."""
+
+    kind: Literal["term", "definition"]
+    summary: str
+    areas: tuple[Ref, ...]
+    related: tuple[Ref, ...]
+    author: Author | None
+
+
+def validate_meta(model: type[M], mapping: YamlMapping, path: str) -> M | list[Problem]:
+    """Validate front matter against `model`; every failure becomes a `path:line` problem."""
+    try:
+        return model.model_validate(mapping.data)
+    except ValidationError as exc:
+        return [_problem(model, err, mapping, path) for err in exc.errors()]
+
+
+def flat_lines(mapping: YamlMapping) -> dict[str, int]:
+    """Key paths as dotted strings ("related.2") mapped to their lines."""
+    return {".".join(str(part) for part in key): line for key, line in mapping.lines.items()}
+
+
+def _problem(model: type[Frozen], err: Any, mapping: YamlMapping, path: str) -> Problem:
+    loc = tuple(err["loc"])
+    line = mapping.line(loc, 1)
+    kind = err["type"]
+    name = _display(loc)
+    if kind == "missing":
+        return Problem(path, 1, f"missing required field '{name}'", "missing-field")
+    if kind == "extra_forbidden":
+        return _unknown_field(model, loc, line, path)
+    return Problem(path, line, f"'{name}' {_explain(err)}", "invalid-field")
+
+
+def _unknown_field(model: type[Frozen], loc: tuple, line: int, path: str) -> Problem:
+    known = sorted(_fields_at(model, loc[:-1]))
+    key = str(loc[-1])
+    match = process.extractOne(key, known, scorer=fuzz.ratio, score_cutoff=60)
+    if match:
+        hint = f"; did you mean '{match[0]}'?"
+        suggestions: tuple[str, ...] = (match[0],)
+    else:
+        hint = f"; known fields: {', '.join(known)}"
+        suggestions = ()
+    return Problem(path, line, f"'{key}' is not a known field{hint}", "unknown-field",
+                   suggestions=suggestions)
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> set[str]:
+    current: type[BaseModel] = model
+    for part in loc:
+        if not isinstance(part, str):
+            continue
+        annotation = current.model_fields[part].annotation
+        nested = [a for a in getattr(annotation, "__args__", (annotation,)) if _is_model(a)]
+        if not nested:
+            break
+        current = nested[0]
+    return set(current.model_fields)
+
+
+def _is_model(candidate: Any) -> bool:
+    return isinstance(candidate, type) and issubclass(candidate, BaseModel)
+
+
+def _display(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "front matter"
+
+
+_EXPLAIN = {
+    "string_type": "must be text",
+    "list_type": "must be a list, e.g. [first, second]",
+    "tuple_type": "must be a list, e.g. [first, second]",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "model_type": "must be a mapping of 'key: value' pairs",
+    "model_attributes_type": "must be a mapping of 'key: value' pairs",
+    "dict_type": "must be a mapping of 'key: value' pairs",
+    "greater_than": "must be greater than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+}
+
+
+def _explain(err: Any) -> str:
+    template = _EXPLAIN.get(err["type"])
+    if template:
+        return template.format(**err.get("ctx", {}))
+    message = str(err["msg"])
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")

@@ -1,0 +1,467 @@
+"""Stage 2, resolve: references -> one directed page graph.
+
+A reference, as an author writes it (`related`, `areas`, `[[wiki links]]`), resolves in
+this order: exact `kind/slug`; a slug that names exactly one page; a title or alias,
+compared case-insensitively, ignoring punctuation and a plural "s"/"es". Bodies are
+rendered here because their links and mentions are edges of the graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
+from rapidfuzz import fuzz, process, utils
+
+from . import markdown, urls
+from .config import SiteConfig
+from .errors import Problem
+from .load import LoadedSite
+from .markdown import LinkTable, NameTarget, Options, RenderedBody, Resolution
+from .model import Area, Entry, Page
+
+KIND_RANK = {urls.TERM: 0, urls.DEFINITION: 1, urls.AREA: 2}
+Mapper = Callable[[Callable[[Any, Any], Any], Any, Sequence[Any]], list[Any]]
+
+
+def ref_key(text: str) -> str:
+    """How references compare: case-folded words without punctuation."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"[^\W_]+", text))
+
+
+def plural_variants(key: str) -> list[str]:
+    """The key with its last word made singular or plural ("ratio" <-> "ratios", "-es")."""
+    variants = [key + "s", key + "es"]
+    if key.endswith("es"):
+        variants.append(key[:-2])
+    if key.endswith("s"):
+        variants.append(key[:-1])
+    return [v for v in variants if v]
+
+
+class RefIndex:
+    """Looks references up; picklable, so workers can resolve wiki links."""
+
+    def __init__(self, pages: Iterable[Page], drafts: Iterable[Page]):
+        self.pages = _Lookup(pages)
+        self.drafts = _Lookup(drafts)
+        self._choices: dict[str, list[tuple[str, str]]] = {}
+
+    def resolve(self, text: str) -> Resolution:
+        """Resolve a related entry or wiki link: entries first, then areas."""
+        return self._resolve(text, (urls.TERM, urls.DEFINITION), (urls.AREA,))
+
+    def resolve_area(self, text: str) -> Resolution:
+        """Resolve an item of an entry's `areas` list: areas only."""
+        return self._resolve(text, (urls.AREA,))
+
+    def _resolve(self, text: str, *scopes: tuple[str, ...]) -> Resolution:
+        text = text.strip()
+        found = self.pages.find(text, scopes)
+        if found.target or found.message:
+            return found
+        draft = self.drafts.find(text, scopes)
+        if draft.target:
+            return Resolution(None, message=f"'{text}' refers to the draft {draft.target}; "
+                              "publish it or build with --drafts", code="draft-reference")
+        suggestions = self.suggest(text, scopes)
+        hint = f"; did you mean {_quoted_list(suggestions)}?" if suggestions else ""
+        return Resolution(None, message=f"'{text}' does not match any page{hint}",
+                          code="unresolved-reference", suggestions=suggestions)
+
+    def suggest(self, text: str, scopes: Sequence[tuple[str, ...]] = ((urls.TERM,
+                urls.DEFINITION, urls.AREA),)) -> tuple[str, ...]:
+        """Up to three references close to `text`, ranked by rapidfuzz."""
+        kinds = tuple(k for scope in scopes for k in scope)
+        choices = self._choices_for(kinds)
+        matches = process.extract(text, [c for c, _ in choices], scorer=fuzz.WRatio,
+                                  processor=utils.default_process, limit=12, score_cutoff=60)
+        picked: dict[str, str] = {}
+        for choice, _score, index in matches:
+            picked.setdefault(choices[index][1], choice)
+        return tuple(list(picked.values())[:3])
+
+    def _choices_for(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        key = ",".join(kinds)
+        if key not in self._choices:
+            self._choices[key] = self.pages.choices(kinds)
+        return self._choices[key]
+
+
+class _Lookup:
+    """The three lookup tables of a set of pages."""
+
+    def __init__(self, pages: Iterable[Page]):
+        self.ids: dict[str, str] = {}
+        self.slugs: dict[str, list[str]] = defaultdict(list)
+        self.titles: dict[str, list[str]] = defaultdict(list)
+        self.aliases: dict[str, list[str]] = defaultdict(list)
+        self.names: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for page in sorted(pages, key=lambda p: p.id):
+            self.ids[page.id] = page.kind
+            self.slugs[page.slug].append(page.id)
+            self.titles[ref_key(page.title)].append(page.id)
+            for alias in page.aliases:
+                self.aliases[ref_key(alias)].append(page.id)
+            self.names[page.id] = (page.title, page.aliases)
+
+    def find(self, text: str, scopes: Sequence[tuple[str, ...]]) -> Resolution:
+        qualified = _qualified(text)
+        if qualified in self.ids:
+            kind = self.ids[qualified]
+            if any(kind in scope for scope in scopes):
+                return Resolution(qualified, via="id")
+            allowed = " or ".join(k for scope in scopes for k in scope)
+            return Resolution(None, message=f"'{text}' is a {kind}; only {allowed} pages "
+                              "belong here", code="wrong-kind")
+        for scope in scopes:
+            hit = self._unique(text, self.slugs.get(urls.normalize_slug(text), []), scope, "slug")
+            if hit.target or hit.message:
+                return hit
+        key = ref_key(text)
+        for scope in scopes:
+            for candidates in (self.titles, self.aliases):
+                for variant in [key, *plural_variants(key)]:
+                    hit = self._unique(text, candidates.get(variant, []), scope, "name")
+                    if hit.target or hit.message:
+                        return hit
+        return Resolution(None)
+
+    def _unique(self, text: str, ids: list[str], scope: tuple[str, ...], via: str) -> Resolution:
+        ids = [i for i in ids if self.ids[i] in scope]
+        if len(ids) == 1:
+            return Resolution(ids[0], via=via)
+        if len(ids) > 1:
+            return Resolution(None, message=f"'{text}' is ambiguous: it names "
+                              f"{_quoted_list(ids, 'and')}; write one of them",
+                              code="ambiguous-reference", suggestions=tuple(ids))
+        return Resolution(None)
+
+    def choices(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        out = []
+        for page_id, kind in self.ids.items():
+            if kind not in kinds:
+                continue
+            title, aliases = self.names[page_id]
+            out += [(page_id, page_id), (title, page_id)] + [(a, page_id) for a in aliases]
+        return out
+
+
+def _qualified(text: str) -> str:
+    kind, sep, slug = text.strip().strip("/").partition("/")
+    return f"{kind}/{urls.normalize_slug(slug)}" if sep and kind in urls.KINDS else ""
+
+
+def _quoted_list(items: Sequence[str], last: str = "or") -> str:
+    quoted = [f"'{item}'" for item in items]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {last} {quoted[-1]}"
+
+
+# -------------------------------------------------------------------- graph
+
+@dataclass(frozen=True, slots=True)
+class SiteGraph:
+    """Pages and every resolved edge between them; what the renderer draws from."""
+
+    config: SiteConfig
+    areas: tuple[Area, ...]
+    entries: tuple[Entry, ...]
+    pages: dict[str, Page]
+    bodies: dict[str, RenderedBody]
+    area_sections: dict[str, tuple[RenderedBody, ...]]
+    related: dict[str, tuple[str, ...]]
+    entry_areas: dict[str, tuple[str, ...]]
+    glossary: dict[str, tuple[str, ...]]
+    links: dict[str, tuple[str, ...]]
+    backlinks: dict[str, tuple[str, ...]]
+    members: dict[str, tuple[str, ...]]
+    positions: dict[tuple[str, str], int]
+    neighbours: dict[str, tuple[str, ...]]
+    hrefs: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveResult:
+    """The graph (None when errors prevent one) and every problem found."""
+
+    graph: SiteGraph | None
+    problems: tuple[Problem, ...]
+
+
+def serial_map(fn: Callable[[Any, Any], Any], context: Any, items: Sequence[Any]) -> list[Any]:
+    """The default mapper: one item after another in this process."""
+    return [fn(context, item) for item in items]
+
+
+def resolve(site: LoadedSite, memo: MutableMapping[str, Any] | None = None,
+            mapper: Mapper = serial_map) -> ResolveResult:
+    """Resolve every reference and link of a loaded site into a SiteGraph."""
+    pages = [*site.areas, *site.entries]
+    index = RefIndex(pages, site.drafts)
+    problems: list[Problem] = []
+    entry_areas = {e.id: _resolve_refs(e, e.areas, index.resolve_area, problems)
+                   for e in site.entries}
+    related = {e.id: _resolve_refs(e, e.related, index.resolve, problems, "related")
+               for e in site.entries}
+    table = link_table(site, index)
+    bodies, sections = _render_bodies(site, table, memo if memo is not None else {}, mapper,
+                                      problems)
+    graph = _graph(site, table, entry_areas, related, bodies, sections)
+    return ResolveResult(graph, tuple(problems))
+
+
+def _resolve_refs(entry: Entry, refs: Iterable[Any], lookup: Callable[[str], Resolution],
+                  problems: list[Problem], field: str = "areas") -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for ref in refs:
+        result = lookup(ref.text)
+        if result.target is None:
+            problems.append(Problem(entry.path, ref.line, f"{field}: {result.message}",
+                                    result.code, suggestions=result.suggestions))
+        elif result.target == entry.id:
+            problems.append(Problem(entry.path, ref.line, f"{field}: '{ref.text}' is this page "
+                                    "itself", "self-reference", "warning"))
+        else:
+            found.setdefault(result.target, None)
+    return tuple(found)
+
+
+def link_table(site: LoadedSite, index: RefIndex) -> LinkTable:
+    """Everything bodies need to link to other pages."""
+    base = site.config.base_path
+    pages = [*site.areas, *site.entries]
+    return LinkTable(
+        resolver=index,
+        hrefs={p.id: urls.href(base, urls.page_path(p.kind, p.slug)) for p in pages},
+        titles={p.id: p.title for p in pages},
+        paths={urls.page_path(p.kind, p.slug): p.id for p in pages},
+        names=_name_automaton(pages),
+        base_path=base,
+    )
+
+
+def _name_automaton(pages: Sequence[Page]) -> Any:
+    """One Aho-Corasick automaton of every title and alias, built once per build."""
+    titles: dict[str, list[Page]] = defaultdict(list)
+    aliases: dict[str, list[Page]] = defaultdict(list)
+    for page in pages:
+        titles[markdown.name_key(page.title)].append(page)
+        for alias in page.aliases:
+            aliases[markdown.name_key(alias)].append(page)
+    automaton = ahocorasick.Automaton()
+    for key in sorted(set(titles) | set(aliases)):
+        if len(key) < 2:
+            continue
+        named = titles.get(key) or aliases[key]
+        areas = tuple(sorted({p.id for p in [*titles.get(key, []), *aliases.get(key, [])]
+                              if p.kind == urls.AREA}))
+        automaton.add_word(key, NameTarget(len(key), _link_target(named), areas))
+    if len(automaton) == 0:
+        return None
+    automaton.make_automaton()
+    return automaton
+
+
+def _link_target(named: list[Page]) -> str | None:
+    best = min(KIND_RANK[p.kind] for p in named)
+    preferred = [p for p in named if KIND_RANK[p.kind] == best]
+    return preferred[0].id if len(preferred) == 1 else None
+
+
+# ------------------------------------------------------------------- bodies
+
+@dataclass(frozen=True, slots=True)
+class _BodyJob:
+    page_id: str
+    sections: tuple[tuple[str, int], ...]
+    options: Options
+
+
+def _render_job(table: LinkTable, job: _BodyJob) -> list[RenderedBody]:
+    return markdown.render_sections(job.sections, table, job.options)
+
+
+def _render_bodies(site: LoadedSite, table: LinkTable, memo: MutableMapping[str, Any],
+                   mapper: Mapper, problems: list[Problem]) -> tuple[dict[str, RenderedBody],
+                                                                     dict[str, tuple[RenderedBody,
+                                                                                     ...]]]:
+    salt = _table_digest(site, table)
+    jobs = [_body_job(page, site.config) for page in [*site.areas, *site.entries]]
+    keys = [_job_key(job, salt) for job in jobs]
+    missing = [job for job, key in zip(jobs, keys, strict=True) if key not in memo]
+    for job, rendered in zip(missing, mapper(_render_job, table, missing), strict=True):
+        memo[_job_key(job, salt)] = rendered
+    bodies: dict[str, RenderedBody] = {}
+    sections: dict[str, tuple[RenderedBody, ...]] = {}
+    by_id = {p.id: p for p in [*site.areas, *site.entries]}
+    for job, key in zip(jobs, keys, strict=True):
+        rendered = memo[key]
+        page = by_id[job.page_id]
+        for part in rendered:
+            problems += [Problem(page.path, page.body_line + p.line, p.message, p.code,
+                                 suggestions=p.suggestions) for p in part.problems]
+        if page.kind == urls.AREA:
+            sections[page.id] = tuple(rendered)
+        else:
+            bodies[page.id] = rendered[0]
+    return bodies, sections
+
+
+def _body_job(page: Page, config: SiteConfig) -> _BodyJob:
+    auto = config.auto_link if page.auto_link is None else page.auto_link
+    options = Options(page.id, config.allow_html, auto)
+    if isinstance(page, Area):
+        parts = [(page.intro, 0)] + [(f.markdown, f.line - page.body_line) for f in page.facets]
+        return _BodyJob(page.id, tuple(parts), options)
+    return _BodyJob(page.id, ((page.body, 0),), options)
+
+
+def _job_key(job: _BodyJob, salt: str) -> str:
+    digest = hashlib.blake2b(salt.encode(), digest_size=20)
+    digest.update(repr((job.page_id, job.options)).encode())
+    for text, offset in job.sections:
+        digest.update(f"\0{offset}\0".encode())
+        digest.update(text.encode())
+    return digest.hexdigest()
+
+
+def _table_digest(site: LoadedSite, table: LinkTable) -> str:
+    """Everything outside a body that can change its HTML: names, slugs, drafts, base path."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(table.base_path.encode())
+    for page in sorted([*site.areas, *site.entries, *site.drafts], key=lambda p: p.id):
+        digest.update(repr((page.id, page.draft, page.title, page.aliases)).encode())
+    return digest.hexdigest()
+
+
+# -------------------------------------------------------------------- build
+
+def _graph(site: LoadedSite, table: LinkTable, entry_areas: dict[str, tuple[str, ...]],
+           related: dict[str, tuple[str, ...]], bodies: dict[str, RenderedBody],
+           sections: dict[str, tuple[RenderedBody, ...]]) -> SiteGraph:
+    entries = {e.id: e for e in site.entries}
+    links = {pid: tuple(t for t in body.links if t in table.hrefs) for pid, body in bodies.items()}
+    for area_id, parts in sections.items():
+        links[area_id] = tuple(dict.fromkeys(t for part in parts for t in part.links))
+    backlinks = _backlinks(related, links)
+    members = _members(site.entries, entry_areas)
+    glossary = {
+        eid: tuple(dict.fromkeys([*entry_areas[eid], *bodies[eid].areas_mentioned]))
+        for eid in entries
+    }
+    return SiteGraph(
+        config=site.config,
+        areas=site.areas,
+        entries=site.entries,
+        pages={p.id: p for p in [*site.areas, *site.entries]},
+        bodies=bodies,
+        area_sections=sections,
+        related=related,
+        entry_areas=entry_areas,
+        glossary=glossary,
+        links=links,
+        backlinks=backlinks,
+        members=members,
+        positions={(a, e): i for a, ids in members.items() for i, e in enumerate(ids)},
+        neighbours=_neighbours(entries, related, links, backlinks),
+        hrefs=dict(table.hrefs),
+    )
+
+
+def _backlinks(related: dict[str, tuple[str, ...]],
+               links: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    incoming: dict[str, set[str]] = defaultdict(set)
+    for edges in (related, links):
+        for source, targets in edges.items():
+            for target in targets:
+                if target != source:
+                    incoming[target].add(source)
+    return {target: tuple(sorted(sources)) for target, sources in incoming.items()}
+
+
+def newest_first(page: Page) -> tuple:
+    """Sort key: newest published first, then by id for a stable order."""
+    return (-page.published.timestamp(), page.id)
+
+
+def _members(entries: Sequence[Entry],
+             entry_areas: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        for area_id in entry_areas[entry.id]:
+            grouped[area_id].append(entry)
+    return {a: tuple(e.id for e in sorted(group, key=newest_first)) for a, group in grouped.items()}
+
+
+def _neighbours(entries: dict[str, Entry], related: dict[str, tuple[str, ...]],
+                links: dict[str, tuple[str, ...]],
+                backlinks: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    result = {}
+    for eid in entries:
+        around = [*related.get(eid, ()), *links.get(eid, ()), *backlinks.get(eid, ())]
+        result[eid] = tuple(sorted({n for n in around if n in entries and n != eid}))
+    return result
+
+
+# ----------------------------------------------------------- recommendations
+
+AREA_WINDOW = 12  # entries either side of a page in each of its areas' newest-first lists
+HUB_DEGREE = 200  # neighbours of a hub this big say little about similarity; not expanded
+
+
+def discover_more(graph: SiteGraph, entry_id: str, limit: int) -> tuple[str, ...]:
+    """Entries to recommend on a page, best first, by `recommendation_score`.
+
+    Candidates are the entries near this one in each shared area's newest-first list
+    and the neighbours of its neighbours; never the page itself nor its related list.
+    """
+    if limit <= 0:
+        return ()
+    excluded = {entry_id, *graph.related.get(entry_id, ())}
+    common = _common_neighbours(graph, entry_id)
+    candidates = set(common) | _area_window(graph, entry_id)
+    candidates -= excluded
+    mine = graph.pages[entry_id]
+    scored = [(recommendation_score(graph, mine, graph.pages[c], common.get(c, 0)), c)
+              for c in candidates]
+    scored.sort(key=lambda sc: (-sc[0], -graph.pages[sc[1]].published.timestamp(), sc[1]))
+    return tuple(c for _, c in scored[:limit])
+
+
+def recommendation_score(graph: SiteGraph, a: Page, b: Page, common_neighbours: int) -> float:
+    """3 per shared area + 2 per common neighbour + 2 x title word overlap (Jaccard, 0..1)."""
+    shared = len(set(graph.entry_areas.get(a.id, ())) & set(graph.entry_areas.get(b.id, ())))
+    return 3 * shared + 2 * common_neighbours + 2 * title_overlap(a.title, b.title)
+
+
+def title_overlap(a: str, b: str) -> float:
+    """Jaccard similarity of the two titles' word sets."""
+    wa, wb = set(ref_key(a).split()), set(ref_key(b).split())
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+def _common_neighbours(graph: SiteGraph, entry_id: str) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for n in graph.neighbours.get(entry_id, ()):
+        around = graph.neighbours.get(n, ())
+        if len(around) > HUB_DEGREE:
+            continue
+        for m in around:
+            counts[m] += 1
+    return counts
+
+
+def _area_window(graph: SiteGraph, entry_id: str) -> set[str]:
+    found: set[str] = set()
+    for area_id in graph.entry_areas.get(entry_id, ()):
+        members = graph.members.get(area_id, ())
+        at = graph.positions.get((area_id, entry_id), 0)
+        found.update(members[max(0, at - AREA_WINDOW): at + AREA_WINDOW + 1])
+    return found

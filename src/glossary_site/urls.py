@@ -1,0 +1,116 @@
+"""The only place URL and output-path rules live.
+
+A page's path is site-relative without a leading slash ("term/leverage/"); `href`
+makes it root-relative for links, `absolute` makes it a full URL from base_url.
+Output files are the path plus "index.html" for directory-style paths.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from urllib.parse import quote, unquote
+
+AREA, TERM, DEFINITION = "area", "term", "definition"
+KINDS = (AREA, TERM, DEFINITION)
+ENTRY_KINDS = (TERM, DEFINITION)
+LABELS = {AREA: "Area", TERM: "Term", DEFINITION: "Definition"}
+PLURALS = {AREA: "Areas", TERM: "Terms", DEFINITION: "Definitions"}
+
+# Files the generator writes itself; static files may not take these names.
+SEARCH_INDEX = "search-index.json"
+SITEMAP = "sitemap.xml"
+FEED = "feed.xml"
+ROBOTS = "robots.txt"
+NOT_FOUND = "404.html"
+ASSETS = "assets/"
+
+_SLUG = re.compile(r"[^\W_](?:[\w-]|\.(?![.]))*\Z")
+_SAFE_URL_CHARS = "/-._~!$&'()*+,;=:@"
+MAX_SLUG = 150
+
+
+def page_path(kind: str, slug: str) -> str:
+    """Path of a term, definition or area page: `term/leverage/`."""
+    return f"{kind}/{slug}/"
+
+
+def resource_path(area_slug: str, number: int) -> str:
+    """Path of page `number` of an area's paginated entry list."""
+    return f"{AREA}/{area_slug}/resource/{number}/"
+
+
+def index_path(kind: str) -> str:
+    """Path of the A-Z index of a kind: `term/`."""
+    return f"{kind}/"
+
+
+def area_feed_path(area_slug: str) -> str:
+    """Path of an area's Atom feed."""
+    return f"{AREA}/{area_slug}/{FEED}"
+
+
+def output_file(path: str) -> str:
+    """The file written for a path: directories get `index.html`."""
+    return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
+@lru_cache(maxsize=65536)
+def encode(path: str) -> str:
+    """Percent-encode a site path for use in a URL (non-ASCII slugs stay valid)."""
+    return quote(path, safe=_SAFE_URL_CHARS)
+
+
+def href(base_path: str, path: str) -> str:
+    """Root-relative link to a site path, honouring a base_url with a sub-path."""
+    return base_path + encode(path)
+
+
+def absolute(base_url: str, path: str) -> str:
+    """Absolute URL of a site path; base_url always ends with '/'."""
+    return base_url + encode(path)
+
+
+def normalize_slug(stem: str) -> str:
+    """The slug of a file name: its stem in Unicode NFC form."""
+    return unicodedata.normalize("NFC", stem)
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why a file name cannot be a slug, or None when it can."""
+    if len(slug) > MAX_SLUG:
+        return f"file name is too long for a URL ({len(slug)} characters, at most {MAX_SLUG})"
+    if not _SLUG.match(slug):
+        return (
+            f"'{slug}' cannot be a slug: use letters, digits and hyphens, "
+            "starting with a letter or digit"
+        )
+    return None
+
+
+def slugify(text: str) -> str:
+    """A readable, URL-safe id for text, keeping non-ASCII letters (used for anchors)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    words = re.findall(r"[^\W_]+", text)
+    return "-".join(words) or "section"
+
+
+def relative_asset_problem(path: str) -> str | None:
+    """Why `path` is not a safe path relative to static/, or None when it is."""
+    decoded = unquote(path)
+    if not path or "\x00" in decoded:
+        return "is empty or contains a NUL character"
+    if "\\" in decoded:
+        return "must use '/' separators, not backslashes"
+    if decoded.startswith("/") or re.match(r"[A-Za-z]:", decoded):
+        return "must be relative to static/ (no leading '/' or drive letter)"
+    parts = decoded.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return "must not contain '..', '.' or empty path segments"
+    return None
+
+
+def is_remote(url: str) -> bool:
+    """True for absolute http(s) URLs."""
+    return url.startswith(("https://", "http://"))

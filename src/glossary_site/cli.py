@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .build import BuildOptions, BuildReport, build
+from .check import CheckOptions, check
 from .config import normalize_base_url
 from .errors import ContentError, OutputError, Problem, format_problems
 
@@ -99,10 +100,15 @@ def _require_folder(source: Path) -> None:
 
 def print_problems(problems: tuple[Problem, ...] | list[Problem], source: Path) -> None:
     """Print findings as `path:line: message` lines, with paths as the user sees them."""
-    prefix = "" if source == Path(".") else str(source)
-    shown = [Problem(os.path.join(prefix, p.path) if prefix else p.path, p.line, p.message,
-                     p.code, p.severity, p.suggestions) for p in problems]
-    click.echo(format_problems(shown), err=True)
+    click.echo(format_problems(_as_seen(problems, source)), err=True)
+
+
+def _as_seen(problems: tuple[Problem, ...] | list[Problem], source: Path) -> list[Problem]:
+    """Problems with paths prefixed by --source, so editors can jump to them."""
+    if source == Path("."):
+        return list(problems)
+    return [Problem(os.path.join(str(source), p.path), p.line, p.message, p.code, p.severity,
+                    p.suggestions) for p in problems]
 
 
 @contextmanager
@@ -162,8 +168,31 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]
         yield update
 
 
-def _json(findings: list[dict[str, Any]]) -> str:
-    return json.dumps(findings, ensure_ascii=False, indent=2)
+@main.command("check")
+@source_option
+@drafts_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json prints one object per finding.")
+@click.option("--similarity", type=click.IntRange(50, 100), default=None,
+              help="Near-duplicate threshold in percent.  [default: site.yaml's, 92]")
+@click.option("--no-cache", is_flag=True, help="Ignore and don't update .glossary-cache/.")
+@debug_option
+def check_command(source: Path, drafts: bool, strict: bool, output_format: str,
+                  similarity: int | None, no_cache: bool, debug: bool) -> None:
+    """Find broken, ambiguous, duplicate and orphaned entries without building."""
+    _require_folder(source)
+    options = CheckOptions(drafts=drafts, strict=strict, similarity=similarity,
+                           use_cache=not no_cache)
+    with _reporting(source, debug):
+        findings = _as_seen(check(source, options), source)
+    if output_format == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    elif findings:
+        click.echo(format_problems(findings))
+    else:
+        click.echo("No problems found.")
+    sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

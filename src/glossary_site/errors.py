@@ -22,7 +22,14 @@ class Problem:
 
     def format(self) -> str:
         """The one-line form shown to authors: `content/term/x.md:7: message`."""
-        return f"{self.path}:{self.line}: {self.message}"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {label}{self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        """The machine-readable form used by `glossary check --format json`."""
+        return {"file": self.path, "line": self.line, "severity": self.severity,
+                "code": self.code, "message": self.message,
+                "suggestions": list(self.suggestions)}
 
     def as_warning(self) -> Problem:
         """The same finding at warning severity."""

@@ -196,7 +196,8 @@ def render_job(renderer: Renderer, job: Job) -> Rendered:
 
 
 def _digest(salt: str, view: View) -> str:
-    payload = marshal.dumps((view.path, view.template, view.context))
+    # version 0 writes no back-references, so equal views always give equal bytes
+    payload = marshal.dumps((view.path, view.template, view.context), 0)
     return hashlib.blake2b(payload, digest_size=20, key=salt.encode()[:64]).hexdigest()
 
 

@@ -27,6 +27,7 @@ from .markdown import LinkTable, NameTarget, Options, RenderedBody, Resolution
 from .model import Area, Entry, Page
 
 KIND_RANK = {urls.TERM: 0, urls.DEFINITION: 1, urls.AREA: 2}
+_SLUG_LIKE = re.compile(r"[a-z0-9][a-z0-9-]*")
 Mapper = Callable[[Callable[[Any, Any], Any], Any, Sequence[Any]], list[Any]]
 
 
@@ -78,7 +79,7 @@ class RefIndex:
 
     def suggest(self, text: str, scopes: Sequence[tuple[str, ...]] = ((urls.TERM,
                 urls.DEFINITION, urls.AREA),)) -> tuple[str, ...]:
-        """Up to three references close to `text`, ranked by rapidfuzz."""
+        """Up to three references close to `text`, ranked by rapidfuzz, written in its style."""
         kinds = tuple(k for scope in scopes for k in scope)
         choices = self._choices_for(kinds)
         matches = process.extract(text, [c for c, _ in choices], scorer=fuzz.WRatio,
@@ -86,7 +87,17 @@ class RefIndex:
         picked: dict[str, str] = {}
         for choice, _score, index in matches:
             picked.setdefault(choices[index][1], choice)
-        return tuple(list(picked.values())[:3])
+            if len(picked) == 3:
+                break
+        return tuple(self._styled(text, page_id, name) for page_id, name in picked.items())
+
+    def _styled(self, text: str, page_id: str, name: str) -> str:
+        if "/" in text and _qualified(text):
+            return page_id
+        if _SLUG_LIKE.fullmatch(text.strip()):
+            slug = page_id.split("/", 1)[1]
+            return slug if len(self.pages.slugs.get(slug, [])) == 1 else page_id
+        return self.pages.names[page_id][0] if name == page_id else name
 
     def _choices_for(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
         key = ",".join(kinds)

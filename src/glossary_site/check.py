@@ -1,0 +1,147 @@
+"""`glossary check`: load and resolve without writing, then look for what authors should fix.
+
+Errors (unresolved, ambiguous and draft references, broken links, invalid content) come
+from the stages themselves; this module adds warnings about the graph: near-duplicate
+names, orphans, empty areas, entries without areas. Self-references are warned about
+by resolve.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from .build import BuildOptions, analyse
+from .cache import BuildCache
+from .errors import ContentError, Problem
+from .model import Page
+from .resolve import SiteGraph, ref_key
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What to check and how strictly."""
+
+    drafts: bool = False
+    strict: bool = False
+    similarity: int | None = None  # near-duplicate threshold; site.yaml's when None
+    use_cache: bool = True
+    jobs: int = 0
+
+
+def check(root: Path, options: CheckOptions = CheckOptions()) -> tuple[Problem, ...]:
+    """Every finding for the site under `root`, errors and warnings, sorted by file and line."""
+    root = root.resolve()
+    cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
+    try:
+        analysis = analyse(root, BuildOptions(drafts=options.drafts, jobs=options.jobs), cache)
+        problems = list(analysis.problems)
+        threshold = options.similarity or analysis.graph.config.duplicate_similarity
+        problems += graph_findings(analysis.graph, threshold)
+    except ContentError as exc:
+        problems = list(exc.problems)
+    finally:
+        cache.save()
+    if options.strict:
+        problems = [p.as_error() for p in problems]
+    return tuple(sorted(set(problems)))
+
+
+def graph_findings(graph: SiteGraph, threshold: int) -> list[Problem]:
+    """Warnings about the shape of the graph."""
+    return [*near_duplicates(graph, threshold), *orphans(graph), *empty_areas(graph),
+            *entries_without_areas(graph)]
+
+
+def near_duplicates(graph: SiteGraph, threshold: int) -> list[Problem]:
+    """Entries whose titles or aliases are nearly the same, unless one aliases the other.
+
+    Names are compared with rapidfuzz's ratio within blocks of names sharing their first
+    or their last word, so the work grows with block sizes, not with all pairs.
+    """
+    names = _names(graph.entries)
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, (key, _, _) in enumerate(names):
+        words = key.split()
+        blocks["first:" + words[0]].append(index)
+        blocks["last:" + words[-1]].append(index)
+    pairs: dict[tuple[str, str], tuple[int, int, float]] = {}
+    for members in blocks.values():
+        _compare_block(names, members, threshold, pairs)
+    return [_duplicate_problem(graph, names, a, b, score) for a, b, score in
+            sorted(pairs.values(), key=lambda p: (names[p[1]][1].path, names[p[0]][1].path))]
+
+
+def _names(entries: Iterable[Page]) -> list[tuple[str, Page, str]]:
+    out = []
+    for entry in sorted(entries, key=lambda e: e.path):
+        for name in (entry.title, *entry.aliases):
+            key = ref_key(name)
+            if key:
+                out.append((key, entry, name))
+    return out
+
+
+def _compare_block(names: list[tuple[str, Page, str]], members: list[int], threshold: int,
+                   pairs: dict[tuple[str, str], tuple[int, int, float]]) -> None:
+    if len(members) < 2:
+        return
+    keys = [names[i][0] for i in members]
+    for position, i in enumerate(members):
+        matches = process.extract(keys[position], keys, scorer=fuzz.ratio,
+                                  score_cutoff=threshold, limit=None)
+        for _, score, other in matches:
+            j = members[other]
+            a, b = names[min(i, j)], names[max(i, j)]
+            if a[1].id == b[1].id or _aliased(a[1], b[1]):
+                continue
+            pair = tuple(sorted((a[1].id, b[1].id)))
+            if pair not in pairs or score > pairs[pair][2]:
+                pairs[pair] = (min(i, j), max(i, j), score)
+
+
+def _aliased(a: Page, b: Page) -> bool:
+    a_aliases = {ref_key(x) for x in a.aliases}
+    b_aliases = {ref_key(x) for x in b.aliases}
+    return ref_key(b.title) in a_aliases or ref_key(a.title) in b_aliases
+
+
+def _duplicate_problem(graph: SiteGraph, names: list[tuple[str, Page, str]], first: int,
+                       second: int, score: float) -> Problem:
+    _, original, original_name = names[first]
+    _, later, later_name = names[second]
+    if later.path < original.path:
+        original, later, original_name, later_name = later, original, later_name, original_name
+    key = "title" if later_name == later.title else f"aliases.{later.aliases.index(later_name)}"
+    return Problem(
+        later.path, later.line_of(key),
+        f"'{later_name}' is nearly the same as '{original_name}' ({original.path}, "
+        f"{score:.0f}% similar): merge them, or list one as an alias of the other",
+        "near-duplicate", "warning", (original.id,),
+    )
+
+
+def orphans(graph: SiteGraph) -> list[Problem]:
+    """Entries that nothing links to and that belong to no area: readers cannot find them."""
+    return [Problem(e.path, 1, "orphan: no page links here and it belongs to no area",
+                    "orphan", "warning")
+            for e in graph.entries
+            if not graph.backlinks.get(e.id) and not graph.entry_areas.get(e.id)]
+
+
+def empty_areas(graph: SiteGraph) -> list[Problem]:
+    """Areas that no entry names."""
+    return [Problem(a.path, 1, "area has no entries: no term or definition lists it in "
+                    "'areas'", "empty-area", "warning")
+            for a in graph.areas if not graph.members.get(a.id)]
+
+
+def entries_without_areas(graph: SiteGraph) -> list[Problem]:
+    """Entries that name no area: they appear on no area page."""
+    return [Problem(e.path, e.line_of("areas"), "entry belongs to no area; add 'areas: [...]'",
+                    "no-areas", "warning")
+            for e in graph.entries if not graph.entry_areas.get(e.id)]

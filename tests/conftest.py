@@ -1,0 +1,129 @@
+"""Shared helpers: write fixture sites, build them, parse what comes out."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import html5lib
+import pytest
+
+from glossary_site.build import BuildOptions, BuildReport, build
+
+SITES = Path(__file__).parent / "sites"
+REPO = Path(__file__).resolve().parents[1]
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+SITE_YAML = """\
+name: Test Glossary
+base_url: https://glossary.test/
+author: {name: Test Editors, url: https://glossary.test/about/}
+per_page: 3
+"""
+
+
+def write_site(root: Path, files: dict[str, str | bytes], site_yaml: str | None = SITE_YAML) -> Path:
+    """Write a site: {relative path: text or bytes}; text is dedented."""
+    if site_yaml is not None:
+        files = {"content/site.yaml": site_yaml, **files}
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def page(title: str, *, summary: str = "A short meaning.", published: str =
+         "2026-01-02T10:00:00+00:00", body: str = "Body text.\n", **fields: Any) -> str:
+    """A term or definition file with the given front matter."""
+    lines = ["---", f"title: {json.dumps(title)}", f"summary: {json.dumps(summary)}",
+             f"published: {published}"]
+    lines += [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
+    return "\n".join(lines + ["---", "", body])
+
+
+def area(title: str, facets: dict[str, str] | None = None, *,
+         published: str = "2025-12-01T09:00:00+00:00", **fields: Any) -> str:
+    """An area file whose body has one `## Facet` section per item of `facets`."""
+    facets = facets or {"Mechanism": f"{title} works like this. It has a second sentence."}
+    lines = ["---", f"title: {json.dumps(title)}", f"published: {published}"]
+    lines += [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
+    body = "\n\n".join(f"## {name}\n\n{text}" for name, text in facets.items())
+    return "\n".join(lines + ["---", "", body, ""])
+
+
+def build_in(root: Path, **options: Any) -> BuildReport:
+    """Build `root` in-process, serially, into root/build unless told otherwise."""
+    options.setdefault("jobs", 1)
+    return build(root, BuildOptions(**options))
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `glossary ARGS` as a real subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "glossary_site", *args], cwd=cwd,
+                          capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+def parse_html(path: Path) -> Any:
+    """Parse a page with html5lib (the HTML5 algorithm browsers use)."""
+    with open(path, "rb") as handle:
+        return html5lib.parse(handle, namespaceHTMLElements=False)
+
+
+def jsonld(doc: Any) -> list[dict[str, Any]]:
+    """Every JSON-LD block of a parsed page, each parsed with json.loads."""
+    return [json.loads(script.text or "") for script in doc.iter("script")
+            if script.get("type") == "application/ld+json"]
+
+
+def block(doc: Any, schema_type: str) -> dict[str, Any]:
+    """The one JSON-LD block of a type; fails when there are none or several."""
+    found = [b for b in jsonld(doc) if b.get("@type") == schema_type]
+    assert len(found) == 1, f"expected one {schema_type} block, found {len(found)}"
+    return found[0]
+
+
+def text_of(element: Any) -> str:
+    """The element's text content with whitespace collapsed."""
+    return " ".join("".join(element.itertext()).split())
+
+
+def find_all(doc: Any, tag: str, cls: str | None = None) -> list[Any]:
+    """Elements with a tag (and a class among their classes)."""
+    return [e for e in doc.iter(tag) if cls is None or cls in (e.get("class") or "").split()]
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """Write a fixture site into a fresh temporary folder and return its root."""
+    def make(files: dict[str, str | bytes], site_yaml: str | None = SITE_YAML) -> Path:
+        return write_site(tmp_path / "site", files, site_yaml)
+    return make
+
+
+@pytest.fixture
+def copy_site(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy a fixture site from tests/sites/ into a temporary folder."""
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(SITES / name, target)
+        return target
+    return copy

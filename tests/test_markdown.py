@@ -244,3 +244,20 @@ def test_mentions_are_found_among_ten_thousand_titles():
     text = " ".join(f"see term number {n} now" for n in range(0, 10_000, 7))
     found = markdown.find_mentions(text, names)
     assert [name.target for _, _, name in found] == [f"term/t{n}" for n in range(0, 10_000, 7)]
+
+
+def test_body_headings_start_right_under_the_page_title(table):
+    body = render("### Deep start\n\ntext\n\n#### Deeper\n\nmore", table)
+    assert "<h2 id=\"deep-start\">" in body.html and "<h3 id=\"deeper\">" in body.html
+
+
+def test_a_top_level_heading_in_a_body_is_demoted_below_the_page_title(table):
+    body = render("# Title again\n\n## Part", table)
+    assert "<h1" not in body.html
+    assert "<h2 id=\"title-again\">" in body.html and "<h3 id=\"part\">" in body.html
+
+
+def test_facet_sections_start_their_headings_at_level_three(table):
+    [facet] = markdown.render_sections([markdown.Section("## Inside\n\ntext", 0, 3)], table,
+                                       Options("area/x"))
+    assert "<h3 id=\"inside\">" in facet.html

@@ -97,6 +97,16 @@ class RenderedBody:
     problems: tuple[BodyProblem, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One Markdown document of a page: its text, the body line it starts on (0-based),
+    and the level its top heading takes (2 under the page title, 3 inside a facet)."""
+
+    text: str
+    line_offset: int = 0
+    heading_base: int = 2
+
+
 @dataclass(slots=True)
 class _PageState:
     options: Options
@@ -106,27 +116,26 @@ class _PageState:
     areas: dict[str, None] = field(default_factory=dict)
     problems: list[BodyProblem] = field(default_factory=list)
     line_offset: int = 0
+    heading_base: int = 2
 
 
 def render(text: str, table: LinkTable, options: Options) -> RenderedBody:
     """Render one Markdown document."""
-    return render_sections([(text, 0)], table, options)[0]
+    return render_sections([Section(text)], table, options)[0]
 
 
-def render_sections(sections: Iterable[tuple[str, int]], table: LinkTable,
+def render_sections(sections: Iterable[Section], table: LinkTable,
                     options: Options) -> list[RenderedBody]:
-    """Render the parts of one page in order, auto-linking each target once per page.
-
-    Each section is (markdown, line offset of its first line within the page body).
-    """
+    """Render the parts of one page in order, auto-linking each target once per page."""
     state = _PageState(options, table)
     md = _parser(options.allow_html)
     results = []
-    for text, offset in sections:
-        state.line_offset = offset
+    for section in sections:
+        state.line_offset = section.line_offset
+        state.heading_base = section.heading_base
         state.links, state.areas, state.problems = {}, {}, []
         env = {"page": state}
-        tokens = md.parse(text, env)
+        tokens = md.parse(section.text, env)
         html = md.renderer.render(tokens, md.options, env)
         results.append(RenderedBody(
             html, plain_text(tokens), tuple(state.links), tuple(state.areas),
@@ -226,6 +235,7 @@ def _site_links(state: StateCore) -> None:
     page: _PageState | None = state.env.get("page")
     if page is None:
         return
+    _shift_headings(state.tokens, page.heading_base)
     inlines = [(i, tok) for i, tok in enumerate(state.tokens) if tok.type == "inline"]
     for _, parent in inlines:
         for child in parent.children or ():
@@ -241,6 +251,18 @@ def _site_links(state: StateCore) -> None:
         in_heading = i > 0 and state.tokens[i - 1].type == "heading_open"
         linkable = page.options.auto_link and not in_heading
         parent.children = _auto_link(parent.children or [], page, linkable)
+
+
+def _shift_headings(tokens: list[Token], base: int) -> None:
+    """Move headings so the body's top level sits at `base`, keeping the page outline valid
+    whatever level the author started at."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not levels or min(levels) == base:
+        return
+    shift = base - min(levels)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
 
 
 def _line_of(parent: Token, pos: int, page: _PageState) -> int:

@@ -291,7 +291,7 @@ def _link_target(named: list[Page]) -> str | None:
 @dataclass(frozen=True, slots=True)
 class _BodyJob:
     page_id: str
-    sections: tuple[tuple[str, int], ...]
+    sections: tuple[markdown.Section, ...]
     options: Options
 
 
@@ -329,17 +329,17 @@ def _body_job(page: Page, config: SiteConfig) -> _BodyJob:
     auto = config.auto_link if page.auto_link is None else page.auto_link
     options = Options(page.id, config.allow_html, auto)
     if isinstance(page, Area):
-        parts = [(page.intro, 0)] + [(f.markdown, f.line - page.body_line) for f in page.facets]
-        return _BodyJob(page.id, tuple(parts), options)
-    return _BodyJob(page.id, ((page.body, 0),), options)
+        facets = [markdown.Section(f.markdown, f.line - page.body_line, 3) for f in page.facets]
+        return _BodyJob(page.id, (markdown.Section(page.intro), *facets), options)
+    return _BodyJob(page.id, (markdown.Section(page.body),), options)
 
 
 def _job_key(job: _BodyJob, salt: str) -> str:
     digest = hashlib.blake2b(salt.encode(), digest_size=20)
     digest.update(repr((job.page_id, job.options)).encode())
-    for text, offset in job.sections:
-        digest.update(f"\0{offset}\0".encode())
-        digest.update(text.encode())
+    for section in job.sections:
+        digest.update(f"\0{section.line_offset}\0{section.heading_base}\0".encode())
+        digest.update(section.text.encode())
     return digest.hexdigest()
 
 

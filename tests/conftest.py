@@ -124,6 +124,7 @@ def copy_site(tmp_path: Path) -> Callable[[str], Path]:
     """Copy a fixture site from tests/sites/ into a temporary folder."""
     def copy(name: str) -> Path:
         target = tmp_path / name
-        shutil.copytree(SITES / name, target)
+        shutil.copytree(SITES / name, target,
+                        ignore=shutil.ignore_patterns(".glossary-cache", "build"))
         return target
     return copy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -10,6 +11,7 @@ from pydantic import AfterValidator, Field
 from .model import Author, Frozen, OptionalText, Text
 
 DEFAULT_FAQ = "What is the {facet} of {title}?"
+_PLACEHOLDER = re.compile(r"\{facet\}|\{title\}")
 
 
 def normalize_base_url(value: str) -> str:
@@ -61,5 +63,7 @@ class SiteConfig(Frozen):
         return self.author or Author(name=self.name)
 
     def faq(self, facet: str, title: str) -> str:
-        """The FAQ question for a facet; plain replacement, never str.format on content."""
-        return self.faq_question.replace("{facet}", facet).replace("{title}", title)
+        """The FAQ question for a facet: both placeholders filled in one pass, so braces in
+        a facet name stay literal (and content is never run through str.format)."""
+        values = {"{facet}": facet, "{title}": title}
+        return _PLACEHOLDER.sub(lambda m: values[m.group(0)], self.faq_question)

@@ -13,6 +13,7 @@ import marshal
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from math import ceil
 from typing import Any
 
@@ -25,6 +26,7 @@ from .markdown import first_sentence
 from .model import Author, Image, Page
 from .resolve import SiteGraph, discover_more, newest_first
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
 HOME_LISTS = 12
 
@@ -408,7 +410,7 @@ def _pager(renderer: Renderer, slug: str, number: int, pages: int) -> dict[str, 
         "pages": [{"number": n, "href": href(n), "current": n == number}
                   for n in range(1, pages + 1)],
         "prev": href(number - 1) if number > 1 else None,
-        "next": href(number + 1) if 0 < number < pages else (href(1) if number == 0 else None),
+        "next": href(number + 1) if 0 < number < pages else None,
         "all": renderer.href(urls.page_path(urls.AREA, slug)),
     }
 
@@ -485,10 +487,6 @@ def not_found_view(renderer: Renderer, job: Job) -> View:
                  blocks=_common_blocks(renderer, trail), template="404.html", extra={})
 
 
-def _feed_items(renderer: Renderer, ids: list[str]) -> list[dict[str, Any]]:
-    return [renderer.card(i) for i in ids]
-
-
 def _newest_modified(graph: SiteGraph, ids: Any, limit: int) -> list[str]:
     pages = [graph.pages[i] for i in ids]
     pages.sort(key=lambda p: (-p.modified.timestamp(), p.id))
@@ -513,21 +511,15 @@ def area_feed_view(renderer: Renderer, job: Job) -> View:
 
 def _feed(renderer: Renderer, job: Job, title: str, page_path: str, feed_path: str,
           ids: list[str]) -> View:
-    items = _feed_items(renderer, ids)
-    updated = max((i["modified"] for i in items), default=None) or _date(
-        max((p.modified for p in renderer.graph.pages.values()), default=_epoch()))
+    pages = renderer.graph.pages
+    newest = max((pages[i].modified for i in ids), default=None) or max(
+        (p.modified for p in pages.values()), default=_EPOCH)
     return View(job_path(renderer.graph, job), "feed.xml", {
         "feed": {"title": title, "id": renderer.url(page_path), "link": renderer.url(page_path),
-                 "self": renderer.url(feed_path), "updated": updated,
+                 "self": renderer.url(feed_path), "updated": _date(newest),
                  "author": renderer.config.site_author.name},
-        "items": items,
+        "items": [renderer.card(i) for i in ids],
     })
-
-
-def _epoch() -> Any:
-    from datetime import UTC, datetime
-
-    return datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _sitemap_urls(graph: SiteGraph) -> list[tuple[str, str]]:

@@ -146,7 +146,8 @@ def test_every_problem_of_a_page_is_reported_at_once():
 def test_site_config_wrong_type_for_per_page():
     result = validate_meta(SiteConfig, parse_mapping(
         'name: X\nbase_url: https://x.test/\nper_page: "x"\n', 1), "content/site.yaml")
-    assert [p.format() for p in result] == ["content/site.yaml:3: 'per_page' must be a whole number"]
+    assert [p.format() for p in result] == [
+        "content/site.yaml:3: 'per_page' must be a whole number"]
 
 
 def test_site_config_base_url_gets_trailing_slash_and_base_path():

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -276,4 +276,18 @@ def test_cached_build_rewrites_an_output_file_edited_by_hand(tmp_path):
     with open(edited, "ab") as handle:
         handle.write(b"<!-- hand edit -->")
     build_in(root)
+    assert tree_bytes(root / "build") == expected
+
+
+def test_cached_build_works_where_hard_links_are_unsupported(tmp_path, monkeypatch):
+    root = write_site(tmp_path / "site", SITE)
+    build_in(root)
+    expected = tree_bytes(root / "build")
+
+    def no_links(*args, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")  # e.g. FAT, some network shares
+
+    monkeypatch.setattr(os, "link", no_links)
+    report = build_in(root)
+    assert report.files == len(expected) - 1  # every file but the marker
     assert tree_bytes(root / "build") == expected

@@ -15,7 +15,7 @@ from .errors import ContentError, OutputError, Problem, errors_only
 from .load import LoadedSite, LoadOptions, SourceFile, load_site
 from .render import Renderer, job_path, plan, render_job, template_problems
 from .resolve import SiteGraph, resolve
-from .write import Staging, begin
+from .write import Staging, begin, still_there
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -70,10 +70,9 @@ def analyse(root: Path, options: BuildOptions, cache: BuildCache,
     loaded = load_site(root, LoadOptions(options.drafts, options.base_url), cache.pages)
     timings["load"] = time.perf_counter() - started
     problems = list(loaded.problems)
-    if loaded.site is not None:
-        problems += template_problems(loaded.site.theme)
-    if errors_only(problems) or loaded.site is None:
+    if loaded.site is None:
         raise ContentError(problems)
+    problems += template_problems(loaded.site.theme)
     started = time.perf_counter()
 
     def mapper(fn: Any, context: Any, items: Any) -> list[Any]:
@@ -104,7 +103,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     jobs = plan(graph)
     _check_collisions(graph, jobs, site)
     staging = begin(out)
-    staging.previous = cache.previous_output(out)
+    staging.previous = still_there(out, cache.previous_output(out))
     try:
         _render_into(staging, graph, site, jobs, options, progress, timings)
         _copy_files(staging, site)

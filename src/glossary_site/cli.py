@@ -61,9 +61,10 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes to render with; 0 means one per core.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print the time of each stage.")
 @debug_option
 def build_command(source: Path, out: Path | None, base_url: str | None, drafts: bool,
-                  no_cache: bool, jobs: int, quiet: bool, debug: bool) -> None:
+                  no_cache: bool, jobs: int, quiet: bool, verbose: bool, debug: bool) -> None:
     """Build the static site into the output folder."""
     _require_folder(source)
     options = BuildOptions(out=out, drafts=drafts, base_url=base_url, use_cache=not no_cache,
@@ -73,6 +74,9 @@ def build_command(source: Path, out: Path | None, base_url: str | None, drafts: 
             report = build(source, options, progress)
         if not quiet:
             click.echo(_summary(report, source))
+            if verbose:
+                click.echo("  " + ", ".join(f"{stage} {seconds:.2f} s"
+                                            for stage, seconds in report.timings.items()))
             if report.warnings:
                 click.echo(f"{len(report.warnings)} warning(s); run `glossary check` to see "
                            "them", err=True)

@@ -64,14 +64,15 @@ def decode(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        before = raw[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         bad = raw[exc.start]
-        raise ParseFailure(line, f"not valid UTF-8 (byte 0x{bad:02x}); save the file as UTF-8") from None
+        raise ParseFailure(before.count(b"\n") + 1,
+                           f"not valid UTF-8 (byte 0x{bad:02x}); save the file as UTF-8") from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     nul = text.find("\x00")
     if nul != -1:
         raise ParseFailure(text.count("\n", 0, nul) + 1, "contains a NUL character")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
 
 
@@ -142,7 +143,10 @@ _SCALARS = {
     "tag:yaml.org,2002:null": lambda node: None,
     "tag:yaml.org,2002:str": lambda node: node.value,
     "tag:yaml.org,2002:timestamp": lambda node: node.value,
-    "tag:yaml.org,2002:bool": lambda node: _CONSTRUCTOR.construct_yaml_bool(node),
+    # YAML 1.2 booleans: `title: No` or `yes` stays text, only true/false are booleans
+    "tag:yaml.org,2002:bool": lambda node: (node.value.lower() == "true"
+                                            if node.value.lower() in ("true", "false")
+                                            else node.value),
     "tag:yaml.org,2002:int": lambda node: _CONSTRUCTOR.construct_yaml_int(node),
     "tag:yaml.org,2002:float": lambda node: _CONSTRUCTOR.construct_yaml_float(node),
 }

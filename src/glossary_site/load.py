@@ -66,6 +66,7 @@ class LoadedSite:
     static: tuple[SourceFile, ...]
     theme: Theme
     image_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    broken: tuple[str, ...] = ()  # ids of pages whose files have errors: not dangling refs
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,8 @@ def load_site(root: Path, options: LoadOptions,
     config = _load_config(root, options, problems)
     static, static_problems = _static_files(root / "static", "static")
     problems += static_problems
-    pages = _load_pages(root, memo if memo is not None else {}, problems)
+    broken: list[str] = []
+    pages = _load_pages(root, memo if memo is not None else {}, problems, broken)
     theme = _load_theme(root, problems)
     if config is None:
         return LoadResult(None, tuple(problems))
@@ -106,6 +108,7 @@ def load_site(root: Path, options: LoadOptions,
         static=tuple(static),
         theme=theme,
         image_sizes=sizes,
+        broken=tuple(sorted(broken)),
     )
     return LoadResult(site, tuple(problems))
 
@@ -138,16 +141,20 @@ def _load_config(root: Path, options: LoadOptions, problems: list[Problem]) -> S
 
 # -------------------------------------------------------------------- pages
 
-def _load_pages(root: Path, memo: MutableMapping[str, Any], problems: list[Problem]) -> list[Page]:
+def _load_pages(root: Path, memo: MutableMapping[str, Any], problems: list[Problem],
+                broken: list[str]) -> list[Page]:
     content = root / "content"
     pages: list[Page] = []
+    if not content.is_dir():
+        return pages
     real_content = os.path.realpath(content)
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
         rel = f"content/{entry.name}"
         if entry.name.startswith(".") or entry.name in IGNORED_NAMES or rel == SITE_FILE:
             continue
         if entry.is_dir() and entry.name in urls.KINDS:
-            pages += _load_kind(entry.name, Path(entry.path), real_content, memo, problems)
+            pages += _load_kind(entry.name, Path(entry.path), real_content, memo, problems,
+                                broken)
         else:
             problems.append(_stray(rel, entry.name, entry.is_dir()))
     return _without_clashes(pages, problems)
@@ -165,7 +172,7 @@ def _stray(rel: str, name: str, is_dir: bool) -> Problem:
 
 
 def _load_kind(kind: str, folder: Path, real_content: str, memo: MutableMapping[str, Any],
-               problems: list[Problem]) -> list[Page]:
+               problems: list[Problem], broken: list[str]) -> list[Page]:
     pages = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         rel = f"content/{kind}/{entry.name}"
@@ -184,6 +191,7 @@ def _load_kind(kind: str, folder: Path, real_content: str, memo: MutableMapping[
         result = _cached_page(kind, rel, Path(entry.path), memo)
         if isinstance(result, list):
             problems += result
+            broken.append(f"{kind}/{urls.normalize_slug(entry.name.rsplit('.', 1)[0])}")
         else:
             pages.append(result)
     return pages

@@ -273,10 +273,11 @@ def _line_of(parent: Token, pos: int, page: _PageState) -> int:
 def _resolve_wikilink(token: Token, parent: Token, page: _PageState) -> None:
     meta = token.meta
     result = page.table.resolver.resolve(meta["target"])
-    if result.target is None:
+    if result.target is None and result.message:
         page.problems.append(BodyProblem(
             _line_of(parent, meta["pos"], page), result.message, result.code, result.suggestions
         ))
+    if result.target is None:
         meta["text"] = meta["label"] or meta["target"]
         return
     meta["href"] = page.table.hrefs[result.target]
@@ -299,11 +300,12 @@ def _resolve_href(token: Token, parent: Token, page: _PageState) -> None:
     key = site_path if site_path.endswith("/") else site_path + "/"
     target = page.table.paths.get(key)
     if target is None:
-        line = _line_of(parent, parent.content.find(site_path), page)
-        page.problems.append(BodyProblem(
-            line, f"broken link to /{site_path}: no such page", "broken-link",
-            page.table.resolver.suggest(site_path.strip("/")),
-        ))
+        if page.table.resolver.resolve(site_path.strip("/")).message:
+            line = _line_of(parent, parent.content.find(site_path), page)
+            page.problems.append(BodyProblem(
+                line, f"broken link to /{site_path}: no such page", "broken-link",
+                page.table.resolver.suggest(site_path.strip("/")),
+            ))
         return
     token.attrs["href"] = page.table.hrefs[target] + sep + rest
     _note_link(page, target, explicit=True)

@@ -9,9 +9,10 @@ rendered here because their links and mentions are edges of the graph.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ from .markdown import LinkTable, NameTarget, Options, RenderedBody, Resolution
 from .model import Area, Entry, Page
 
 KIND_RANK = {urls.TERM: 0, urls.DEFINITION: 1, urls.AREA: 2}
+BROKEN_TARGET = "broken-target"
 _SLUG_LIKE = re.compile(r"[a-z0-9][a-z0-9-]*")
 Mapper = Callable[[Callable[[Any, Any], Any], Any, Sequence[Any]], list[Any]]
 
@@ -50,9 +52,10 @@ def plural_variants(key: str) -> list[str]:
 class RefIndex:
     """Looks references up; picklable, so workers can resolve wiki links."""
 
-    def __init__(self, pages: Iterable[Page], drafts: Iterable[Page]):
+    def __init__(self, pages: Iterable[Page], drafts: Iterable[Page], broken: Iterable[str] = ()):
         self.pages = _Lookup(pages)
         self.drafts = _Lookup(drafts)
+        self.broken = frozenset(broken)
         self._choices: dict[str, list[tuple[str, str]]] = {}
 
     def resolve(self, text: str) -> Resolution:
@@ -72,10 +75,20 @@ class RefIndex:
         if draft.target:
             return Resolution(None, message=f"'{text}' refers to the draft {draft.target}; "
                               "publish it or build with --drafts", code="draft-reference")
+        if self._names_broken_page(text, scopes):
+            return Resolution(None, code=BROKEN_TARGET)  # that file's own error is reported
         suggestions = self.suggest(text, scopes)
         hint = f"; did you mean {_quoted_list(suggestions)}?" if suggestions else ""
         return Resolution(None, message=f"'{text}' does not match any page{hint}",
                           code="unresolved-reference", suggestions=suggestions)
+
+    def _names_broken_page(self, text: str, scopes: Sequence[tuple[str, ...]]) -> bool:
+        kinds = {k for scope in scopes for k in scope}
+        qualified = _qualified(text)
+        if qualified:
+            return qualified in self.broken
+        slug = urls.normalize_slug(text.strip())
+        return any(f"{kind}/{slug}" in self.broken for kind in kinds)
 
     def suggest(self, text: str, scopes: Sequence[tuple[str, ...]] = ((urls.TERM,
                 urls.DEFINITION, urls.AREA),)) -> tuple[str, ...]:
@@ -196,6 +209,9 @@ class SiteGraph:
     positions: dict[tuple[str, str], int]
     neighbours: dict[str, tuple[str, ...]]
     hrefs: dict[str, str]
+    stamps: dict[str, float]
+    title_words: dict[str, frozenset[str]]
+    area_sets: dict[str, frozenset[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +231,7 @@ def resolve(site: LoadedSite, memo: MutableMapping[str, Any] | None = None,
             mapper: Mapper = serial_map) -> ResolveResult:
     """Resolve every reference and link of a loaded site into a SiteGraph."""
     pages = [*site.areas, *site.entries]
-    index = RefIndex(pages, site.drafts)
+    index = RefIndex(pages, site.drafts, site.broken)
     problems: list[Problem] = []
     entry_areas = {e.id: _resolve_refs(e, e.areas, index.resolve_area, problems)
                    for e in site.entries}
@@ -233,6 +249,8 @@ def _resolve_refs(entry: Entry, refs: Iterable[Any], lookup: Callable[[str], Res
     found: dict[str, None] = {}
     for ref in refs:
         result = lookup(ref.text)
+        if result.code == BROKEN_TARGET:
+            continue
         if result.target is None:
             problems.append(Problem(entry.path, ref.line, f"{field}: {result.message}",
                                     result.code, suggestions=result.suggestions))
@@ -347,8 +365,11 @@ def _table_digest(site: LoadedSite, table: LinkTable) -> str:
     """Everything outside a body that can change its HTML: names, slugs, drafts, base path."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(table.base_path.encode())
-    for page in sorted([*site.areas, *site.entries, *site.drafts], key=lambda p: p.id):
-        digest.update(repr((page.id, page.draft, page.title, page.aliases)).encode())
+    for label, pages in (("published", [*site.areas, *site.entries]), ("drafts", site.drafts)):
+        digest.update(f"\0{label}\0".encode())
+        for page in sorted(pages, key=lambda p: p.id):
+            digest.update(repr((page.id, page.title, page.aliases)).encode())
+    digest.update(repr(sorted(site.broken)).encode())
     return digest.hexdigest()
 
 
@@ -383,6 +404,9 @@ def _graph(site: LoadedSite, table: LinkTable, entry_areas: dict[str, tuple[str,
         positions={(a, e): i for a, ids in members.items() for i, e in enumerate(ids)},
         neighbours=_neighbours(entries, related, links, backlinks),
         hrefs=dict(table.hrefs),
+        stamps={eid: e.published.timestamp() for eid, e in entries.items()},
+        title_words={eid: frozenset(ref_key(e.title).split()) for eid, e in entries.items()},
+        area_sets={eid: frozenset(entry_areas[eid]) for eid in entries},
     )
 
 
@@ -423,49 +447,63 @@ def _neighbours(entries: dict[str, Entry], related: dict[str, tuple[str, ...]],
 
 # ----------------------------------------------------------- recommendations
 
-AREA_WINDOW = 12  # entries either side of a page in each of its areas' newest-first lists
-HUB_DEGREE = 200  # neighbours of a hub this big say little about similarity; not expanded
+AREA_WINDOW = 8  # entries either side of a page in each of its areas' newest-first lists
+HUB_DEGREE = 40  # a neighbour linked to more pages than this is a hub: it says little about similarity
 
 
 def discover_more(graph: SiteGraph, entry_id: str, limit: int) -> tuple[str, ...]:
-    """Entries to recommend on a page, best first, by `recommendation_score`.
+    """Entries to recommend on a page, best first by `recommendation_score`, ties newest first.
 
-    Candidates are the entries near this one in each shared area's newest-first list
-    and the neighbours of its neighbours; never the page itself nor its related list.
+    Candidates: the entries next to this one in each of its areas' newest-first lists, and
+    the entries sharing two or more neighbours with it in the link graph (when that leaves
+    too few: one neighbour, or any entry of its areas); never the page itself nor its
+    related list.
     """
     if limit <= 0:
         return ()
     excluded = {entry_id, *graph.related.get(entry_id, ())}
     common = _common_neighbours(graph, entry_id)
-    candidates = set(common) | _area_window(graph, entry_id)
+    candidates = _area_window(graph, entry_id)
+    candidates.update(m for m, count in common.items() if count > 1)
     candidates -= excluded
-    mine = graph.pages[entry_id]
-    scored = [(recommendation_score(graph, mine, graph.pages[c], common.get(c, 0)), c)
-              for c in candidates]
-    scored.sort(key=lambda sc: (-sc[0], -graph.pages[sc[1]].published.timestamp(), sc[1]))
-    return tuple(c for _, c in scored[:limit])
+    if len(candidates) < limit:  # small areas or sparse links: widen to everything related
+        candidates.update(common)
+        for area_id in graph.entry_areas.get(entry_id, ()):
+            candidates.update(graph.members.get(area_id, ()))
+        candidates -= excluded
+    areas, words = graph.area_sets[entry_id], graph.title_words[entry_id]
+    area_sets, title_words, stamps = graph.area_sets, graph.title_words, graph.stamps
+
+    def rank(candidate: str) -> tuple[float, float, str]:
+        score = recommendation_score(len(areas & area_sets[candidate]), common.get(candidate, 0),
+                                     _jaccard(words, title_words[candidate]))
+        return (-score, -stamps[candidate], candidate)
+
+    return tuple(heapq.nsmallest(limit, candidates, key=rank))
 
 
-def recommendation_score(graph: SiteGraph, a: Page, b: Page, common_neighbours: int) -> float:
+def recommendation_score(shared_areas: int, common_neighbours: int, title_overlap: float) -> float:
     """3 per shared area + 2 per common neighbour + 2 x title word overlap (Jaccard, 0..1)."""
-    shared = len(set(graph.entry_areas.get(a.id, ())) & set(graph.entry_areas.get(b.id, ())))
-    return 3 * shared + 2 * common_neighbours + 2 * title_overlap(a.title, b.title)
+    return 3 * shared_areas + 2 * common_neighbours + 2 * title_overlap
 
 
 def title_overlap(a: str, b: str) -> float:
     """Jaccard similarity of the two titles' word sets."""
-    wa, wb = set(ref_key(a).split()), set(ref_key(b).split())
-    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    return _jaccard(frozenset(ref_key(a).split()), frozenset(ref_key(b).split()))
 
 
-def _common_neighbours(graph: SiteGraph, entry_id: str) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for n in graph.neighbours.get(entry_id, ()):
-        around = graph.neighbours.get(n, ())
-        if len(around) > HUB_DEGREE:
-            continue
-        for m in around:
-            counts[m] += 1
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _common_neighbours(graph: SiteGraph, entry_id: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    neighbours = graph.neighbours
+    for n in neighbours.get(entry_id, ()):
+        around = neighbours.get(n, ())
+        if len(around) <= HUB_DEGREE:
+            counts.update(around)  # counted in C: this is the hot loop of recommendations
     return counts
 
 

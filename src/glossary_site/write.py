@@ -110,8 +110,9 @@ class Staging:
         target = self._target(path)
         try:
             os.link(source, target)
-        except OSError:
-            return False
+        except OSError:  # no hard links here (FAT, some network shares): copy instead
+            with _output_errors(self.out):
+                shutil.copy2(source, target)
         self.written[path] = record
         self.reused += 1
         return True
@@ -128,6 +129,19 @@ class Staging:
                 os.makedirs(self.tmp / parent, exist_ok=True)
             self._dirs.add(parent)
         return str(self.tmp.joinpath(*parts))
+
+
+def still_there(out: Path, records: Mapping[str, Record]) -> dict[str, Record]:
+    """The records of the previous build whose files are still in `out`, untouched."""
+    kept = {}
+    for path, record in records.items():
+        try:
+            stat = os.lstat(out / path)
+        except OSError:
+            continue
+        if stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns:
+            kept[path] = record
+    return kept
 
 
 def safe_parts(path: str) -> list[str]:

@@ -6,7 +6,7 @@ import html5lib
 import pytest
 
 from glossary_site import markdown
-from glossary_site.load import LoadOptions, load_site
+from glossary_site.load import LoadOptions, load_site, scan_site
 from glossary_site.markdown import Options, first_sentence
 from glossary_site.resolve import RefIndex, link_table
 from tests.conftest import area, page, write_site
@@ -30,7 +30,7 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> markdown.LinkTable:
              for slug, (title, aliases) in TITLES.items()}
     files["content/area/margin-systems.md"] = area("Margin Systems")
     write_site(root, files)
-    site = load_site(root, LoadOptions()).site
+    site = load_site(scan_site(root), LoadOptions()).site
     assert site is not None
     return link_table(site, RefIndex([*site.areas, *site.entries], site.drafts))
 

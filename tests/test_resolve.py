@@ -9,17 +9,18 @@ import pytest
 from glossary_site.build import BuildOptions, analyse
 from glossary_site.cache import BuildCache
 from glossary_site.errors import ContentError
+from glossary_site.load import scan_site
 from glossary_site.resolve import SiteGraph, discover_more, plural_variants, ref_key
 from tests.conftest import area, build_in, find_all, page, parse_html, text_of, write_site
 
 
 def graph_of(root: Path, **options) -> SiteGraph:
-    return analyse(root, BuildOptions(jobs=1, **options), BuildCache.disabled()).graph
+    return analyse(scan_site(root), BuildOptions(jobs=1, **options), BuildCache.disabled()).graph
 
 
 def problems_of(root: Path, **options) -> list[str]:
     with pytest.raises(ContentError) as caught:
-        analyse(root, BuildOptions(jobs=1, **options), BuildCache.disabled())
+        analyse(scan_site(root), BuildOptions(jobs=1, **options), BuildCache.disabled())
     return [p.format() for p in caught.value.problems if p.severity == "error"]
 
 
@@ -140,7 +141,7 @@ def test_wiki_link_errors_point_at_the_body_line(tmp_path):
 
 def test_self_reference_is_a_warning_and_dropped(tmp_path):
     root = site_with(tmp_path, ["subject", "leverage-ratio"])
-    analysis = analyse(root, BuildOptions(jobs=1), BuildCache.disabled())
+    analysis = analyse(scan_site(root), BuildOptions(jobs=1), BuildCache.disabled())
     assert analysis.graph.related["definition/subject"] == ("term/leverage-ratio",)
     [warning] = [p for p in analysis.problems if p.code == "self-reference"]
     assert warning.severity == "warning" and warning.line == 6

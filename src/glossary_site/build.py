@@ -12,10 +12,11 @@ from typing import Any
 from . import parallel
 from .cache import BuildCache, code_salt
 from .errors import ContentError, OutputError, Problem, errors_only
-from .load import LoadedSite, LoadOptions, SourceFile, load_site
-from .render import Renderer, job_path, plan, render_job, template_problems
+from .load import LoadedSite, LoadOptions, Scan, SourceFile, load_site, scan_site
+from .outputs import job_path, plan
+from .render import Renderer, render_job, template_problems
 from .resolve import SiteGraph, resolve
-from .write import Staging, begin, still_there
+from .write import Staging, begin, recover, still_there
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -61,13 +62,13 @@ def output_folder(root: Path, options: BuildOptions) -> Path:
     return (options.out or root / "build").resolve()
 
 
-def analyse(root: Path, options: BuildOptions, cache: BuildCache,
+def analyse(scan: Scan, options: BuildOptions, cache: BuildCache,
             timings: dict[str, float] | None = None) -> Analysis:
     """Stages 1 and 2; raises ContentError listing every error found."""
     timings = timings if timings is not None else {}
     jobs = options.jobs or parallel.default_jobs()
     started = time.perf_counter()
-    loaded = load_site(root, LoadOptions(options.drafts, options.base_url), cache.pages)
+    loaded = load_site(scan, _load_options(options), cache.pages)
     timings["load"] = time.perf_counter() - started
     problems = list(loaded.problems)
     if loaded.site is None:
@@ -78,12 +79,16 @@ def analyse(root: Path, options: BuildOptions, cache: BuildCache,
     def mapper(fn: Any, context: Any, items: Any) -> list[Any]:
         return parallel.map_ordered(fn, context, items, jobs)
 
-    resolved = resolve(loaded.site, cache.bodies, mapper)
+    resolved = resolve(loaded.site, cache.bodies, mapper, cache.graph)
     timings["resolve"] = time.perf_counter() - started
     problems += resolved.problems
     if errors_only(problems) or resolved.graph is None:
         raise ContentError(problems)
     return Analysis(loaded.site, resolved.graph, tuple(problems))
+
+
+def _load_options(options: BuildOptions) -> LoadOptions:
+    return LoadOptions(options.drafts, options.base_url)
 
 
 def build(root: Path, options: BuildOptions = BuildOptions(),
@@ -94,42 +99,72 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     out = output_folder(root, options)
     _check_output_location(root, out)
     cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
+    scan = scan_site(root)
+    fingerprint = f"{code_salt()}:{scan.fingerprint(_load_options(options))}"
+    unchanged = _up_to_date(out, cache, fingerprint, started)
+    if unchanged is not None:
+        return unchanged
     timings: dict[str, float] = {}
     try:
-        analysis = analyse(root, options, cache, timings)
+        analysis = analyse(scan, options, cache, timings)
     finally:
         cache.save()
     site, graph = analysis.site, analysis.graph
     jobs = plan(graph)
     _check_collisions(graph, jobs, site)
-    staging = begin(out)
-    staging.previous = still_there(out, cache.previous_output(out))
+    staging = begin(out, cache.previous_output(out))
     try:
-        _render_into(staging, graph, site, jobs, options, progress, timings)
+        _render_into(staging, graph, site, jobs, options, progress, timings, cache.cards)
         _copy_files(staging, site)
         staging.commit()
     except BaseException:
         staging.abort()
         raise
-    cache.save(out, staging.written)
-    staging.wait()
-    return BuildReport(
+    report = BuildReport(
         out=out, pages=sum(1 for p in staging.written if p.endswith(".html")),
         files=len(staging.written), written=len(staging.written) - staging.reused,
         unchanged=staging.reused, entries=len(graph.entries), areas=len(graph.areas),
         seconds=time.perf_counter() - started, timings=timings,
         warnings=tuple(p for p in analysis.problems if p.severity == "warning"),
     )
+    cache.save(out, staging.written, fingerprint, _summary(report))
+    staging.wait()
+    return report
+
+
+def _up_to_date(out: Path, cache: BuildCache, fingerprint: str,
+                started: float) -> BuildReport | None:
+    """When nothing the build reads changed and the output is intact: the last report."""
+    summary = cache.previous_summary(out, fingerprint)
+    if summary is None:
+        return None
+    recover(out)
+    records = cache.previous_output(out)
+    if still_there(out, records) != records:
+        return None
+    pages, entries, areas, warnings = summary
+    return BuildReport(out=out, pages=pages, files=len(records), written=0,
+                       unchanged=len(records), entries=entries, areas=areas,
+                       seconds=time.perf_counter() - started, timings={"up to date": 0.0},
+                       warnings=tuple(Problem(*w) for w in warnings))
+
+
+def _summary(report: BuildReport) -> tuple[Any, ...]:
+    warnings = tuple((w.path, w.line, w.message, w.code, w.severity, w.suggestions)
+                     for w in report.warnings)
+    return (report.pages, report.entries, report.areas, warnings)
 
 
 def _render_into(staging: Staging, graph: SiteGraph, site: LoadedSite, jobs: list[Any],
-                 options: BuildOptions, progress: Progress | None,
-                 timings: dict[str, float]) -> None:
+                 options: BuildOptions, progress: Progress | None, timings: dict[str, float],
+                 card_memo: Callable[[str], dict[str, bytes]]) -> None:
     started = time.perf_counter()
-    salt = hashlib.blake2b(f"{code_salt()}{site.theme.digest}".encode(),
+    # a page is a function of its inputs, the settings, the templates and this code
+    salt = hashlib.blake2b(f"{code_salt()}{site.theme.digest}{graph.config!r}".encode(),
                            digest_size=16).hexdigest()
     previous = {path: record.digest for path, record in staging.previous.items()}
-    renderer = Renderer(graph, site.theme, salt, previous)
+    renderer = Renderer(graph, theme=site.theme, salt=salt, previous=previous)
+    renderer.prepare(card_memo(salt))
     done = 0
 
     def advance(n: int) -> None:
@@ -140,7 +175,7 @@ def _render_into(staging: Staging, graph: SiteGraph, site: LoadedSite, jobs: lis
 
     workers = options.jobs or parallel.default_jobs()
     for rendered in parallel.iter_ordered(render_job, renderer, jobs, workers, 32, advance):
-        staging.put(rendered.path, rendered.digest, rendered.data)
+        staging.put(rendered.path, rendered.key, rendered.data)
     timings["render+write"] = time.perf_counter() - started
 
 

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from .build import BuildOptions, analyse
 from .cache import BuildCache
 from .errors import ContentError, Problem
+from .load import scan_site
 from .model import Page
 from .resolve import SiteGraph, ref_key
 
@@ -38,7 +39,8 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> tuple[Problem, 
     root = root.resolve()
     cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
     try:
-        analysis = analyse(root, BuildOptions(drafts=options.drafts, jobs=options.jobs), cache)
+        analysis = analyse(scan_site(root), BuildOptions(drafts=options.drafts, jobs=options.jobs),
+                           cache)
         problems = list(analysis.problems)
         threshold = options.similarity or analysis.graph.config.duplicate_similarity
         problems += graph_findings(analysis.graph, threshold)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
 
-from .model import Author, Frozen, OptionalText, Text
+from .model import Author, AuthorMeta, Frozen, OptionalText, Text, author_of
 
 DEFAULT_FAQ = "What is the {facet} of {title}?"
 _PLACEHOLDER = re.compile(r"\{facet\}|\{title\}")
@@ -41,7 +42,7 @@ class SiteConfig(Frozen):
     name: Text
     base_url: Annotated[str, AfterValidator(normalize_base_url)]
     title_separator: str = " ⎊ "
-    author: Author | None = None
+    author: AuthorMeta | None = None
     per_page: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 30
     faq_question: Annotated[str, AfterValidator(_faq_template)] = DEFAULT_FAQ
     language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
@@ -52,7 +53,7 @@ class SiteConfig(Frozen):
     duplicate_similarity: Annotated[int, Field(ge=50, le=100, strict=True)] = 92
     feed_items: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 30
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         """The path part of base_url ('/' or '/glossary/'), for root-relative links."""
         return urlsplit(self.base_url).path or "/"
@@ -60,7 +61,7 @@ class SiteConfig(Frozen):
     @property
     def site_author(self) -> Author:
         """The default author of every page."""
-        return self.author or Author(name=self.name)
+        return author_of(self.author) or Author(self.name)
 
     def faq(self, facet: str, title: str) -> str:
         """The FAQ question for a facet: both placeholders filled in one pass, so braces in

@@ -6,10 +6,13 @@ memoised by the hash of their bytes, so a warm build only parses what changed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +22,28 @@ from . import markdown, urls
 from .config import SiteConfig, normalize_base_url
 from .errors import Problem
 from .frontmatter import ParseFailure, YamlMapping, decode, parse_mapping, split
-from .model import Area, AreaMeta, Entry, EntryMeta, Facet, Page, Ref, flat_lines, validate_meta
+from .model import (
+    Area,
+    AreaMeta,
+    Author,
+    Entry,
+    EntryMeta,
+    Facet,
+    Image,
+    Page,
+    Ref,
+    author_of,
+    flat_lines,
+    image_of,
+    validate_meta,
+)
 
 SITE_FILE = "content/site.yaml"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
+# refs carry their own lines; the cache keeps only the lines errors may still point at
+_LIST_ITEM = re.compile(r"(areas|related)\.\d+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +89,42 @@ class LoadedSite:
 
 
 @dataclass(frozen=True, slots=True)
+class PageSource:
+    """A page file's bytes, read once, and their digest."""
+
+    kind: str
+    rel: str
+    raw: bytes
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """Every input file of a site, read and hashed but not parsed yet."""
+
+    root: str
+    config_raw: bytes | None
+    sources: tuple[PageSource, ...]
+    static: tuple[SourceFile, ...]
+    theme: Theme
+    problems: tuple[Problem, ...]
+
+    def fingerprint(self, options: LoadOptions) -> str:
+        """A digest of everything a build reads: equal fingerprints, equal sites."""
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(repr((options, self.theme.digest)).encode())
+        digest.update(self.config_raw or b"\0none")
+        for source in self.sources:
+            digest.update(f"\0{source.rel}\0{source.digest}".encode())
+        for item in self.static:
+            digest.update(f"\1{item.path}\0{item.size}\0{item.mtime_ns}".encode())
+        for item in self.theme.assets:
+            digest.update(f"\2{item.path}\0{item.size}\0{item.mtime_ns}".encode())
+        digest.update(repr(self.problems).encode())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
 class LoadResult:
     """The loaded site (None when nothing usable could be read) and every problem."""
 
@@ -83,30 +138,39 @@ def default_theme_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
 
 
-def load_site(root: Path, options: LoadOptions,
-              memo: MutableMapping[str, Any] | None = None) -> LoadResult:
-    """Read content/, static/ and templates/ under `root`."""
+def scan_site(root: Path) -> Scan:
+    """Read every input file under `root` (content/, static/, templates/) without parsing."""
     problems: list[Problem] = []
-    config = _load_config(root, options, problems)
+    config_path = root / SITE_FILE
+    config_raw = config_path.read_bytes() if config_path.is_file() else None
+    sources = _page_sources(root, problems)
     static, static_problems = _static_files(root / "static", "static")
-    problems += static_problems
-    broken: list[str] = []
-    pages = _load_pages(root, memo if memo is not None else {}, problems, broken)
     theme = _load_theme(root, problems)
+    return Scan(str(root), config_raw, tuple(sources), tuple(static), theme,
+                tuple(problems + static_problems))
+
+
+def load_site(scan: Scan, options: LoadOptions,
+              memo: MutableMapping[str, Any] | None = None) -> LoadResult:
+    """Parse a scanned site into typed pages; every problem is collected."""
+    problems: list[Problem] = list(scan.problems)
+    config = _load_config(Path(scan.root), scan.config_raw, options, problems)
+    broken: list[str] = []
+    pages = _parse_sources(scan.sources, memo if memo is not None else {}, problems, broken)
     if config is None:
         return LoadResult(None, tuple(problems))
-    static_paths = {item.path: item for item in static}
+    static_paths = {item.path: item for item in scan.static}
     sizes = _image_sizes(pages, static_paths)
     pages = [_check_image(page, static_paths, sizes, problems) for page in pages]
     kept = [p for p in pages if options.drafts or not p.draft]
     site = LoadedSite(
-        root=str(root),
+        root=scan.root,
         config=config,
         areas=tuple(p for p in kept if isinstance(p, Area)),
         entries=tuple(p for p in kept if isinstance(p, Entry)),
         drafts=tuple(p for p in pages if p.draft and not options.drafts),
-        static=tuple(static),
-        theme=theme,
+        static=scan.static,
+        theme=scan.theme,
         image_sizes=sizes,
         broken=tuple(sorted(broken)),
     )
@@ -115,17 +179,17 @@ def load_site(root: Path, options: LoadOptions,
 
 # ---------------------------------------------------------------- site.yaml
 
-def _load_config(root: Path, options: LoadOptions, problems: list[Problem]) -> SiteConfig | None:
-    path = root / SITE_FILE
+def _load_config(root: Path, raw: bytes | None, options: LoadOptions,
+                 problems: list[Problem]) -> SiteConfig | None:
     if not (root / "content").is_dir():
         problems.append(Problem("content", 1, f"no content/ folder in {root}", "missing-content"))
         return None
-    if not path.is_file():
+    if raw is None:
         problems.append(Problem(SITE_FILE, 1, "missing site settings: create it with at least "
                                 "'name' and 'base_url'", "missing-config"))
         return None
     try:
-        mapping = parse_mapping(decode(path.read_bytes()), 1)
+        mapping = parse_mapping(decode(raw), 1)
     except ParseFailure as failure:
         problems.append(Problem(SITE_FILE, failure.line, failure.message, "parse"))
         return None
@@ -141,22 +205,34 @@ def _load_config(root: Path, options: LoadOptions, problems: list[Problem]) -> S
 
 # -------------------------------------------------------------------- pages
 
-def _load_pages(root: Path, memo: MutableMapping[str, Any], problems: list[Problem],
-                broken: list[str]) -> list[Page]:
+def _page_sources(root: Path, problems: list[Problem]) -> list[PageSource]:
     content = root / "content"
-    pages: list[Page] = []
+    sources: list[PageSource] = []
     if not content.is_dir():
-        return pages
+        return sources
     real_content = os.path.realpath(content)
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
         rel = f"content/{entry.name}"
         if entry.name.startswith(".") or entry.name in IGNORED_NAMES or rel == SITE_FILE:
             continue
         if entry.is_dir() and entry.name in urls.KINDS:
-            pages += _load_kind(entry.name, Path(entry.path), real_content, memo, problems,
-                                broken)
+            sources += _kind_sources(entry.name, Path(entry.path), real_content, problems)
         else:
             problems.append(_stray(rel, entry.name, entry.is_dir()))
+    return sources
+
+
+def _parse_sources(sources: tuple[PageSource, ...], memo: MutableMapping[str, Any],
+                   problems: list[Problem], broken: list[str]) -> list[Page]:
+    pages = []
+    for source in sources:
+        result = _cached_page(source, memo)
+        if isinstance(result, list):
+            problems += result
+            stem = source.rel.rsplit("/", 1)[1].rsplit(".", 1)[0]
+            broken.append(f"{source.kind}/{urls.normalize_slug(stem)}")
+        else:
+            pages.append(result)
     return _without_clashes(pages, problems)
 
 
@@ -171,9 +247,9 @@ def _stray(rel: str, name: str, is_dir: bool) -> Problem:
                    "stray-file")
 
 
-def _load_kind(kind: str, folder: Path, real_content: str, memo: MutableMapping[str, Any],
-               problems: list[Problem], broken: list[str]) -> list[Page]:
-    pages = []
+def _kind_sources(kind: str, folder: Path, real_content: str,
+                  problems: list[Problem]) -> list[PageSource]:
+    sources = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         rel = f"content/{kind}/{entry.name}"
         if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
@@ -188,13 +264,15 @@ def _load_kind(kind: str, folder: Path, real_content: str, memo: MutableMapping[
         if not entry.name.endswith(MARKDOWN_SUFFIXES):
             problems.append(Problem(rel, 1, "not a Markdown page (.md)", "stray-file"))
             continue
-        result = _cached_page(kind, rel, Path(entry.path), memo)
-        if isinstance(result, list):
-            problems += result
-            broken.append(f"{kind}/{urls.normalize_slug(entry.name.rsplit('.', 1)[0])}")
-        else:
-            pages.append(result)
-    return pages
+        try:
+            with open(entry.path, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            problems.append(Problem(rel, 1, f"cannot be read: {exc.strerror}", "io"))
+            continue
+        digest = hashlib.blake2b(raw, digest_size=20, person=PARSER_VERSION.encode()).hexdigest()
+        sources.append(PageSource(kind, rel, raw, digest))
+    return sources
 
 
 def _inside(path: str, real_root: str) -> bool:
@@ -202,18 +280,62 @@ def _inside(path: str, real_root: str) -> bool:
     return real == real_root or real.startswith(real_root + os.sep)
 
 
-def _cached_page(kind: str, rel: str, path: Path, memo: MutableMapping[str, Any]) -> Any:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return [Problem(rel, 1, f"cannot be read: {exc.strerror}", "io")]
-    key = hashlib.blake2b(raw, digest_size=20, person=PARSER_VERSION.encode()).hexdigest() + rel
-    if key not in memo:
-        memo[key] = parse_page(kind, rel, raw)
-    return memo[key]
+def _cached_page(source: PageSource, memo: MutableMapping[str, Any]) -> Page | list[Problem]:
+    key = source.digest + source.rel
+    record = memo.get(key)
+    if record is not None:
+        return _from_record(record, source.raw, key)
+    result = parse_page(source.kind, source.rel, source.raw, key)
+    memo[key] = _to_record(result)
+    return result
 
 
-def parse_page(kind: str, rel: str, raw: bytes) -> Page | list[Problem]:
+# The memo holds builtin tuples (marshal-able, fast to read back), without the body,
+# which is sliced again from the file that had to be read anyway.
+
+def _to_record(result: Page | list[Problem]) -> tuple[Any, ...]:
+    if isinstance(result, list):
+        return ("problems", [(p.path, p.line, p.message, p.code, p.severity, p.suggestions)
+                             for p in result])
+    image = result.image
+    common = (result.kind, result.slug, result.path, result.title,
+              result.published.isoformat(), result.modified.isoformat(), result.aliases,
+              None if image is None else (image.src, image.width, image.height, image.caption),
+              result.draft, result.auto_link, result.body_line,
+              {k: v for k, v in result.lines.items() if not _LIST_ITEM.match(k)})
+    if isinstance(result, Area):
+        facets = tuple((f.name, f.markdown, f.line) for f in result.facets)
+        return ("area", common, (result.intro, facets))
+    assert isinstance(result, Entry)
+    author = None if result.author is None else (result.author.name, result.author.url)
+    return ("entry", common, (result.summary, tuple((r.text, r.line) for r in result.areas),
+                              tuple((r.text, r.line) for r in result.related), author))
+
+
+def _from_record(record: tuple[Any, ...], raw: bytes, digest: str) -> Page | list[Problem]:
+    if record[0] == "problems":
+        return [Problem(*fields) for fields in record[1]]
+    kind_of_record, common, extra = record
+    (kind, slug, path, title, published, modified, aliases, image, draft, auto_link, body_line,
+     lines) = common
+    fields = {
+        "kind": kind, "slug": slug, "path": path, "title": title,
+        "published": datetime.fromisoformat(published),
+        "modified": datetime.fromisoformat(modified), "aliases": tuple(aliases),
+        "image": None if image is None else Image(*image), "draft": draft,
+        "auto_link": auto_link, "body": split(decode(raw)).body, "body_line": body_line,
+        "lines": lines, "digest": digest,
+    }
+    if kind_of_record == "area":
+        intro, facets = extra
+        return Area(**fields, intro=intro, facets=tuple(Facet(*f) for f in facets))
+    summary, areas, related, author = extra
+    return Entry(**fields, summary=summary, areas=tuple(Ref(*r) for r in areas),
+                 related=tuple(Ref(*r) for r in related),
+                 author=None if author is None else Author(*author))
+
+
+def parse_page(kind: str, rel: str, raw: bytes, digest: str = "") -> Page | list[Problem]:
     """One page file -> an Area or Entry, or the problems that prevent it."""
     try:
         text = decode(raw)
@@ -231,6 +353,7 @@ def parse_page(kind: str, rel: str, raw: bytes) -> Page | list[Problem]:
     if isinstance(meta, list):
         return problems + meta
     common = _common_fields(kind, slug, rel, meta, parts.body, parts.body_line, mapping)
+    common["digest"] = digest
     if isinstance(meta, EntryMeta):
         page: Page = _entry(meta, common, mapping)
     else:
@@ -246,7 +369,7 @@ def _common_fields(kind: str, slug: str, rel: str, meta: Any, body: str, body_li
     return {
         "kind": kind, "slug": slug, "path": rel, "title": meta.title,
         "published": meta.published, "modified": meta.modified or meta.published,
-        "aliases": meta.aliases, "image": meta.image, "draft": meta.draft,
+        "aliases": meta.aliases, "image": image_of(meta.image), "draft": meta.draft,
         "auto_link": meta.auto_link, "body": body, "body_line": body_line,
         "lines": flat_lines(mapping),
     }
@@ -257,7 +380,7 @@ def _entry(meta: EntryMeta, common: dict[str, Any], mapping: YamlMapping) -> Ent
         return tuple(Ref(text=v, line=mapping.line((key, i), 1)) for i, v in enumerate(values))
 
     return Entry(**common, summary=meta.summary, areas=refs("areas", meta.areas),
-                 related=refs("related", meta.related), author=meta.author)
+                 related=refs("related", meta.related), author=author_of(meta.author))
 
 
 def _area(common: dict[str, Any], rel: str, problems: list[Problem]) -> Area | None:
@@ -336,9 +459,8 @@ def _check_image(page: Page, static: dict[str, SourceFile], sizes: dict[str, tup
     if image.width and image.height or image.src not in sizes:
         return page
     width, height = sizes[image.src]
-    filled = image.model_copy(update={"width": image.width or width,
-                                      "height": image.height or height})
-    return page.model_copy(update={"image": filled})
+    filled = dataclasses.replace(image, width=image.width or width, height=image.height or height)
+    return dataclasses.replace(page, image=filled)
 
 
 # ------------------------------------------------------------ static, theme

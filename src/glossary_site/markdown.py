@@ -96,6 +96,18 @@ class RenderedBody:
     areas_mentioned: tuple[str, ...]
     problems: tuple[BodyProblem, ...]
 
+    def record(self) -> tuple[Any, ...]:
+        """Builtin values only, for the build cache."""
+        return (self.html, self.text, self.links, self.areas_mentioned,
+                tuple((p.line, p.message, p.code, p.suggestions) for p in self.problems))
+
+    @classmethod
+    def from_record(cls, record: tuple[Any, ...]) -> RenderedBody:
+        """The inverse of `record`."""
+        html, text, links, areas, problems = record
+        return cls(html, text, tuple(links), tuple(areas),
+                   tuple(BodyProblem(*p) for p in problems))
+
 
 @dataclass(frozen=True, slots=True)
 class Section:

@@ -14,7 +14,8 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any
 
 import ahocorasick
@@ -199,6 +200,7 @@ class SiteGraph:
     entries: tuple[Entry, ...]
     pages: dict[str, Page]
     bodies: dict[str, RenderedBody]
+    body_keys: dict[str, str]
     area_sections: dict[str, tuple[RenderedBody, ...]]
     related: dict[str, tuple[str, ...]]
     entry_areas: dict[str, tuple[str, ...]]
@@ -212,6 +214,7 @@ class SiteGraph:
     stamps: dict[str, float]
     title_words: dict[str, frozenset[str]]
     area_sets: dict[str, frozenset[str]]
+    discover: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,20 +231,57 @@ def serial_map(fn: Callable[[Any, Any], Any], context: Any, items: Sequence[Any]
 
 
 def resolve(site: LoadedSite, memo: MutableMapping[str, Any] | None = None,
-            mapper: Mapper = serial_map) -> ResolveResult:
-    """Resolve every reference and link of a loaded site into a SiteGraph."""
+            mapper: Mapper = serial_map,
+            recommendations: MutableMapping[str, Any] | None = None) -> ResolveResult:
+    """Resolve every reference and link of a loaded site into a SiteGraph.
+
+    `memo` caches rendered bodies; `recommendations` caches the Discover More lists
+    together with the digest of the graph structure they were computed from.
+    """
     pages = [*site.areas, *site.entries]
     index = RefIndex(pages, site.drafts, site.broken)
+    names = _names_digest(site)
+    cached = recommendations if recommendations is not None else {}
     problems: list[Problem] = []
-    entry_areas = {e.id: _resolve_refs(e, e.areas, index.resolve_area, problems)
-                   for e in site.entries}
-    related = {e.id: _resolve_refs(e, e.related, index.resolve, problems, "related")
-               for e in site.entries}
-    table = link_table(site, index)
-    bodies, sections = _render_bodies(site, table, memo if memo is not None else {}, mapper,
-                                      problems)
-    graph = _graph(site, table, entry_areas, related, bodies, sections)
-    return ResolveResult(graph, tuple(problems))
+    entry_areas, related = _front_matter_refs(site, index, names, cached, problems)
+    bodies, sections, body_keys = _render_bodies(site, index, names,
+                                                 memo if memo is not None else {}, mapper, problems)
+    table = link_table(site, index, with_names=False)
+    graph = _graph(site, table, entry_areas, related, bodies, sections, body_keys)
+    discover = _recommendations(graph, mapper, cached.setdefault("recommendations", {}))
+    return ResolveResult(dataclasses.replace(graph, discover=discover), tuple(problems))
+
+
+def _front_matter_refs(site: LoadedSite, index: RefIndex, names: str,
+                       cache: MutableMapping[str, Any], problems: list[Problem]) -> tuple[
+                           dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Each entry's `areas` and `related`, resolved; reused for unchanged files while no
+    title, alias or slug of the site changed (`names`)."""
+    previous = cache.get("references", {})
+    if previous.get("names") != names:
+        previous = {}
+    known = previous.get("entries", {})
+    found: dict[str, Any] = {}
+    entry_areas, related = {}, {}
+    for entry in site.entries:
+        key = entry.digest + entry.id
+        result = known.get(key)
+        if result is None:
+            found_problems: list[Problem] = []
+            result = (_resolve_refs(entry, entry.areas, index.resolve_area, found_problems),
+                      _resolve_refs(entry, entry.related, index.resolve, found_problems,
+                                    "related"),
+                      tuple(_problem_record(p) for p in found_problems))
+        found[key] = result
+        entry_areas[entry.id], related[entry.id] = tuple(result[0]), tuple(result[1])
+        problems += [Problem(*p) for p in result[2]]
+    cache["references"] = {"names": names, "entries": found}
+    return entry_areas, related
+
+
+def _problem_record(problem: Problem) -> tuple[Any, ...]:
+    return (problem.path, problem.line, problem.message, problem.code, problem.severity,
+            problem.suggestions)
 
 
 def _resolve_refs(entry: Entry, refs: Iterable[Any], lookup: Callable[[str], Resolution],
@@ -262,8 +302,8 @@ def _resolve_refs(entry: Entry, refs: Iterable[Any], lookup: Callable[[str], Res
     return tuple(found)
 
 
-def link_table(site: LoadedSite, index: RefIndex) -> LinkTable:
-    """Everything bodies need to link to other pages."""
+def link_table(site: LoadedSite, index: RefIndex, with_names: bool = True) -> LinkTable:
+    """Everything bodies need to link to other pages (auto-linking needs `with_names`)."""
     base = site.config.base_path
     pages = [*site.areas, *site.entries]
     return LinkTable(
@@ -271,7 +311,7 @@ def link_table(site: LoadedSite, index: RefIndex) -> LinkTable:
         hrefs={p.id: urls.href(base, urls.page_path(p.kind, p.slug)) for p in pages},
         titles={p.id: p.title for p in pages},
         paths={urls.page_path(p.kind, p.slug): p.id for p in pages},
-        names=_name_automaton(pages),
+        names=_name_automaton(pages) if with_names else None,
         base_path=base,
     )
 
@@ -317,22 +357,22 @@ def _render_job(table: LinkTable, job: _BodyJob) -> list[RenderedBody]:
     return markdown.render_sections(job.sections, table, job.options)
 
 
-def _render_bodies(site: LoadedSite, table: LinkTable, memo: MutableMapping[str, Any],
-                   mapper: Mapper, problems: list[Problem]) -> tuple[dict[str, RenderedBody],
-                                                                     dict[str, tuple[RenderedBody,
-                                                                                     ...]]]:
-    salt = _table_digest(site, table)
-    jobs = [_body_job(page, site.config) for page in [*site.areas, *site.entries]]
-    keys = [_job_key(job, salt) for job in jobs]
-    missing = [job for job, key in zip(jobs, keys, strict=True) if key not in memo]
-    for job, rendered in zip(missing, mapper(_render_job, table, missing), strict=True):
-        memo[_job_key(job, salt)] = rendered
+def _render_bodies(site: LoadedSite, index: RefIndex, names: str,
+                   memo: MutableMapping[str, Any], mapper: Mapper,
+                   problems: list[Problem]) -> tuple[dict[str, RenderedBody],
+                                                     dict[str, tuple[RenderedBody, ...]],
+                                                     dict[str, str]]:
+    pages = [*site.areas, *site.entries]
+    keys = {page.id: _body_key(page, site.config, names) for page in pages}
+    missing = [_body_job(page, site.config) for page in pages if keys[page.id] not in memo]
+    if missing:  # the automaton of names is only worth building when something renders
+        table = link_table(site, index)
+        for job, rendered in zip(missing, mapper(_render_job, table, missing), strict=True):
+            memo[keys[job.page_id]] = tuple(part.record() for part in rendered)
     bodies: dict[str, RenderedBody] = {}
     sections: dict[str, tuple[RenderedBody, ...]] = {}
-    by_id = {p.id: p for p in [*site.areas, *site.entries]}
-    for job, key in zip(jobs, keys, strict=True):
-        rendered = memo[key]
-        page = by_id[job.page_id]
+    for page in pages:
+        rendered = [RenderedBody.from_record(part) for part in memo[keys[page.id]]]
         for part in rendered:
             problems += [Problem(page.path, page.body_line + p.line, p.message, p.code,
                                  suggestions=p.suggestions) for p in part.problems]
@@ -340,7 +380,14 @@ def _render_bodies(site: LoadedSite, table: LinkTable, memo: MutableMapping[str,
             sections[page.id] = tuple(rendered)
         else:
             bodies[page.id] = rendered[0]
-    return bodies, sections
+    return bodies, sections, keys
+
+
+def _body_key(page: Page, config: SiteConfig, names: str) -> str:
+    """What a body's HTML depends on: its file (digest), the switches, and the site's names."""
+    auto = config.auto_link if page.auto_link is None else page.auto_link
+    text = f"{names}\0{page.id}\0{page.digest}\0{config.allow_html}\0{auto}"
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
 def _body_job(page: Page, config: SiteConfig) -> _BodyJob:
@@ -352,19 +399,11 @@ def _body_job(page: Page, config: SiteConfig) -> _BodyJob:
     return _BodyJob(page.id, (markdown.Section(page.body),), options)
 
 
-def _job_key(job: _BodyJob, salt: str) -> str:
-    digest = hashlib.blake2b(salt.encode(), digest_size=20)
-    digest.update(repr((job.page_id, job.options)).encode())
-    for section in job.sections:
-        digest.update(f"\0{section.line_offset}\0{section.heading_base}\0".encode())
-        digest.update(section.text.encode())
-    return digest.hexdigest()
-
-
-def _table_digest(site: LoadedSite, table: LinkTable) -> str:
-    """Everything outside a body that can change its HTML: names, slugs, drafts, base path."""
+def _names_digest(site: LoadedSite) -> str:
+    """Everything outside a page that resolving its references or rendering its body reads:
+    every id, title and alias, which are drafts or broken, and the base path."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(table.base_path.encode())
+    digest.update(site.config.base_path.encode())
     for label, pages in (("published", [*site.areas, *site.entries]), ("drafts", site.drafts)):
         digest.update(f"\0{label}\0".encode())
         for page in sorted(pages, key=lambda p: p.id):
@@ -377,7 +416,7 @@ def _table_digest(site: LoadedSite, table: LinkTable) -> str:
 
 def _graph(site: LoadedSite, table: LinkTable, entry_areas: dict[str, tuple[str, ...]],
            related: dict[str, tuple[str, ...]], bodies: dict[str, RenderedBody],
-           sections: dict[str, tuple[RenderedBody, ...]]) -> SiteGraph:
+           sections: dict[str, tuple[RenderedBody, ...]], body_keys: dict[str, str]) -> SiteGraph:
     entries = {e.id: e for e in site.entries}
     links = {pid: tuple(t for t in body.links if t in table.hrefs) for pid, body in bodies.items()}
     for area_id, parts in sections.items():
@@ -394,6 +433,7 @@ def _graph(site: LoadedSite, table: LinkTable, entry_areas: dict[str, tuple[str,
         entries=site.entries,
         pages={p.id: p for p in [*site.areas, *site.entries]},
         bodies=bodies,
+        body_keys=body_keys,
         area_sections=sections,
         related=related,
         entry_areas=entry_areas,
@@ -446,6 +486,35 @@ def _neighbours(entries: dict[str, Entry], related: dict[str, tuple[str, ...]],
 
 
 # ----------------------------------------------------------- recommendations
+
+def _recommendations(graph: SiteGraph, mapper: Mapper,
+                     cache: MutableMapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Discover More for every entry; reused whole when the structure they read is unchanged
+    (an edit to a page's text that adds no link keeps every list)."""
+    structure = _structure_digest(graph)
+    if cache.get("structure") == structure:
+        return {page_id: tuple(ids) for page_id, ids in cache["discover"].items()}
+    ids = [entry.id for entry in graph.entries]
+    found = dict(zip(ids, mapper(_discover_job, graph, ids), strict=True))
+    cache.clear()
+    cache.update({"structure": structure, "discover": found})
+    return found
+
+
+def _discover_job(graph: SiteGraph, entry_id: str) -> tuple[str, ...]:
+    return discover_more(graph, entry_id, graph.config.discover_more)
+
+
+def _structure_digest(graph: SiteGraph) -> str:
+    """Everything discover_more reads: edges, areas, dates and title words of every entry."""
+    digest = hashlib.blake2b(repr(graph.config.discover_more).encode(), digest_size=20)
+    for entry in graph.entries:
+        eid = entry.id
+        digest.update(repr((eid, graph.related.get(eid), graph.neighbours.get(eid),
+                            graph.entry_areas.get(eid), graph.stamps[eid],
+                            sorted(graph.title_words[eid]))).encode())
+    return digest.hexdigest()
+
 
 AREA_WINDOW = 8  # entries either side of a page in each of its areas' newest-first lists
 HUB_DEGREE = 40  # a neighbour linked to more pages than this is a hub: it says little about similarity

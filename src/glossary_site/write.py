@@ -1,15 +1,23 @@
-"""Stage 4, write: output files -> the output folder, atomically.
+"""Stage 4, write: output files -> the output folder, so that no failure loses anything.
 
-The new site is assembled in a temporary folder next to the output folder and swapped
-in only when complete, so a failed or interrupted build leaves the previous output
-exactly as it was. Files whose bytes did not change are hard-linked from the previous
-output instead of rewritten. Every path is checked to stay inside the folder.
+Files are first written to a temporary folder beside the output folder; the output folder
+is only touched by `commit`, after everything else has succeeded. Two ways to commit:
+
+- full (first build, or no trusted record of the previous output): the temporary folder
+  holds the whole site and is swapped in by two renames;
+- sparse (the previous output is ours and unchanged since): the temporary folder holds
+  only the files that changed; commit moves them in and deletes files no longer made.
+
+Signals wait while a commit runs. A sparse commit writes a journal first, so that if the
+process is killed mid-commit the next build finishes it before doing anything else.
+Every path is checked to stay inside the output folder.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shutil
 import signal
@@ -22,12 +30,13 @@ from .errors import OutputError
 
 MARKER = ".glossary-build"
 MARKER_TEXT = "This folder is written by `glossary build`; it is replaced on every build.\n"
+JOURNAL = ".glossary-commit.json"
 TMP_TAG, OLD_TAG = ".glossary-tmp-", ".glossary-old-"
 
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """What the previous build wrote at a path: content digest, size and mtime."""
+    """What a build wrote at a path: the key of its content, its size and mtime."""
 
     digest: str
     size: int
@@ -36,22 +45,29 @@ class Record:
 
 @dataclass
 class Staging:
-    """A new output folder under construction beside the old one."""
+    """The next state of the output folder, under construction beside it."""
 
     out: Path
     tmp: Path
-    previous: Mapping[str, Record] = field(default_factory=dict)
+    previous: Mapping[str, Record] = field(default_factory=dict)  # verified still there
+    earlier: Mapping[str, Record] = field(default_factory=dict)   # all the last build wrote
     written: dict[str, Record] = field(default_factory=dict)
+    staged: list[str] = field(default_factory=list)
     reused: int = 0
     _dirs: set[str] = field(default_factory=set)
     _cleanup: threading.Thread | None = None
+    _applying: bool = False
+
+    @property
+    def sparse(self) -> bool:
+        """Whether only changed files are staged (the previous output is trusted)."""
+        return bool(self.previous)
 
     def put(self, path: str, digest: str, data: bytes | None) -> None:
         """Add a file: new bytes, or None to keep the previous build's identical file."""
-        if data is None and self._link_previous(path, digest):
-            return
         if data is None:
-            raise OutputError(f"internal: no bytes for unchanged {path} and no previous copy")
+            self._keep(path)
+            return
         target = self._target(path)
         with _output_errors(self.out):
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -61,19 +77,61 @@ class Staging:
                     view = view[os.write(fd, view):]
             finally:
                 os.close(fd)
-            self._record(path, digest, target)
+        self._record(path, digest, target)
 
     def copy(self, path: str, source: str, digest: str) -> None:
-        """Add a static file, linked from the previous output when it is unchanged."""
-        if self._link_previous(path, digest):
+        """Add a file copied as it is (static files, theme assets)."""
+        record = self.previous.get(path)
+        if record is not None and record.digest == digest:
+            self._keep(path)
             return
         target = self._target(path)
         with _output_errors(self.out):
             shutil.copyfile(source, target, follow_symlinks=True)
-            self._record(path, digest, target)
+        self._record(path, digest, target)
 
     def commit(self) -> None:
-        """Swap the finished folder in; signals wait until the swap is done."""
+        """Make the output folder what this build produced."""
+        if self.sparse:
+            self._commit_sparse()
+        else:
+            self._commit_full()
+
+    def abort(self) -> None:
+        """Throw the unfinished work away; the output folder is untouched.
+
+        A sparse commit that failed half-way keeps its journal: the next build finishes it.
+        """
+        if not self._applying:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def wait(self) -> None:
+        """Wait until a replaced output folder is deleted."""
+        if self._cleanup is not None:
+            self._cleanup.join()
+
+    def _keep(self, path: str) -> None:
+        record = self.previous.get(path)
+        if record is None:
+            raise OutputError(f"internal: {path} was reported unchanged but is not in the output")
+        self.written[path] = record
+        self.reused += 1
+
+    def _record(self, path: str, digest: str, target: str) -> None:
+        stat = os.stat(target)
+        self.written[path] = Record(digest, stat.st_size, stat.st_mtime_ns)
+        self.staged.append(path)
+
+    def _target(self, path: str) -> str:
+        parts = safe_parts(path)
+        parent = "/".join(parts[:-1])
+        if parent and parent not in self._dirs:
+            with _output_errors(self.out):
+                os.makedirs(self.tmp / parent, exist_ok=True)
+            self._dirs.add(parent)
+        return str(self.tmp.joinpath(*parts))
+
+    def _commit_full(self) -> None:
         (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         old = self.out.with_name(f".{self.out.name}{OLD_TAG}{os.getpid()}")
         with _signals_blocked(), _output_errors(self.out):
@@ -86,53 +144,58 @@ class Staging:
                                              kwargs={"ignore_errors": True})
             self._cleanup.start()
 
-    def wait(self) -> None:
-        """Wait until the replaced output folder is deleted."""
-        if self._cleanup is not None:
-            self._cleanup.join()
-
-    def abort(self) -> None:
-        """Throw the unfinished folder away; the previous output is untouched."""
+    def _commit_sparse(self) -> None:
+        deletions = sorted(set(self.earlier) - set(self.written))
+        if not self.staged and not deletions:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        journal = {"moves": self.staged, "deletions": deletions}
+        with _output_errors(self.out):
+            (self.tmp / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+        self._applying = True
+        with _signals_blocked():
+            try:
+                _apply(self.out, self.tmp, journal)
+            except OSError as exc:
+                raise OutputError(f"updating {self.out} failed half-way ({exc}); the next "
+                                  "build completes the update before anything else") from exc
+        self._applying = False
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def _link_previous(self, path: str, digest: str) -> bool:
-        record = self.previous.get(path)
-        if record is None or record.digest != digest:
-            return False
-        source = self.out / path
-        try:
-            stat = os.lstat(source)
-        except OSError:
-            return False
-        if stat.st_size != record.size or stat.st_mtime_ns != record.mtime_ns or not \
-                os.path.isfile(source) or os.path.islink(source):
-            return False
-        target = self._target(path)
-        try:
-            os.link(source, target)
-        except OSError:  # no hard links here (FAT, some network shares): copy instead
-            with _output_errors(self.out):
-                shutil.copy2(source, target)
-        self.written[path] = record
-        self.reused += 1
-        return True
 
-    def _record(self, path: str, digest: str, target: str) -> None:
-        stat = os.stat(target)
-        self.written[path] = Record(digest, stat.st_size, stat.st_mtime_ns)
-
-    def _target(self, path: str) -> str:
+def _apply(out: Path, tmp: Path, journal: dict[str, list[str]]) -> None:
+    """Move staged files into `out` and delete the stale ones; safe to repeat."""
+    made: set[str] = set()
+    for path in journal["moves"]:
         parts = safe_parts(path)
+        source = tmp.joinpath(*parts)
+        if not source.exists():
+            continue  # moved already by an interrupted run of this same commit
         parent = "/".join(parts[:-1])
-        if parent and parent not in self._dirs:
-            with _output_errors(self.out):
-                os.makedirs(self.tmp / parent, exist_ok=True)
-            self._dirs.add(parent)
-        return str(self.tmp.joinpath(*parts))
+        if parent and parent not in made:
+            os.makedirs(out / parent, exist_ok=True)
+            made.add(parent)
+        os.replace(source, out.joinpath(*parts))
+    for path in journal["deletions"]:
+        parts = safe_parts(path)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(out.joinpath(*parts))
+        _remove_empty_parents(out, parts[:-1])
+
+
+def _remove_empty_parents(out: Path, parts: list[str]) -> None:
+    while parts:
+        try:
+            os.rmdir(out.joinpath(*parts))
+        except OSError:
+            return
+        parts = parts[:-1]
 
 
 def still_there(out: Path, records: Mapping[str, Record]) -> dict[str, Record]:
     """The records of the previous build whose files are still in `out`, untouched."""
+    if not (out / MARKER).is_file():
+        return {}
     kept = {}
     for path, record in records.items():
         try:
@@ -153,17 +216,22 @@ def safe_parts(path: str) -> list[str]:
     return parts
 
 
-def begin(out: Path) -> Staging:
-    """Prepare a temporary folder next to `out`, after checking `out` may be replaced."""
+def begin(out: Path, earlier: Mapping[str, Record] | None = None) -> Staging:
+    """Prepare the temporary folder next to `out`, after checking `out` may be replaced.
+
+    `earlier` is what the last build recorded writing to `out`; what is still there
+    untouched can stay in place (a sparse commit).
+    """
     out = Path(os.path.abspath(out))
-    _recover(out)
+    recover(out)
     _check_replaceable(out)
     tmp = out.with_name(f".{out.name}{TMP_TAG}{os.getpid()}")
     with _output_errors(out):
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-    return Staging(out, tmp)
+    earlier = dict(earlier or {})
+    return Staging(out, tmp, previous=still_there(out, earlier), earlier=earlier)
 
 
 def _check_replaceable(out: Path) -> None:
@@ -176,19 +244,25 @@ def _check_replaceable(out: Path) -> None:
         )
 
 
-def _recover(out: Path) -> None:
-    """Undo what a build killed mid-way left behind."""
+def recover(out: Path) -> None:
+    """Finish or undo what a build killed mid-way left behind next to `out`."""
     parent = out.parent
     if not parent.is_dir():
         return
     for stale in sorted(parent.glob(f".{out.name}{OLD_TAG}*")):
-        if not out.exists() and _dead(stale.name):
-            os.rename(stale, out)
-        elif _dead(stale.name):
+        if not _dead(stale.name):
+            continue
+        if not out.exists():
+            os.rename(stale, out)  # killed between the two renames of a full commit
+        else:
             shutil.rmtree(stale, ignore_errors=True)
-    for stale in parent.glob(f".{out.name}{TMP_TAG}*"):
-        if _dead(stale.name):
-            shutil.rmtree(stale, ignore_errors=True)
+    for stale in sorted(parent.glob(f".{out.name}{TMP_TAG}*")):
+        if not _dead(stale.name):
+            continue
+        journal = stale / JOURNAL
+        if journal.is_file() and out.is_dir():  # killed during a sparse commit: finish it
+            _apply(out, stale, json.loads(journal.read_text(encoding="utf-8")))
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def _dead(name: str) -> bool:

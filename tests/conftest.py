@@ -29,7 +29,9 @@ per_page: 3
 """
 
 
-def write_site(root: Path, files: dict[str, str | bytes], site_yaml: str | None = SITE_YAML) -> Path:
+def write_site(
+    root: Path, files: dict[str, str | bytes], site_yaml: str | None = SITE_YAML
+) -> Path:
     """Write a site: {relative path: text or bytes}; text is dedented."""
     if site_yaml is not None:
         files = {"content/site.yaml": site_yaml, **files}
@@ -43,23 +45,38 @@ def write_site(root: Path, files: dict[str, str | bytes], site_yaml: str | None 
     return root
 
 
-def page(title: str, *, summary: str = "A short meaning.", published: str =
-         "2026-01-02T10:00:00+00:00", body: str = "Body text.\n", **fields: Any) -> str:
+def page(
+    title: str,
+    *,
+    summary: str = "A short meaning.",
+    published: str = "2026-01-02T10:00:00+00:00",
+    body: str = "Body text.\n",
+    **fields: Any,
+) -> str:
     """A term or definition file with the given front matter."""
-    lines = ["---", f"title: {json.dumps(title)}", f"summary: {json.dumps(summary)}",
-             f"published: {published}"]
+    lines = [
+        "---",
+        f"title: {json.dumps(title)}",
+        f"summary: {json.dumps(summary)}",
+        f"published: {published}",
+    ]
     lines += [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
-    return "\n".join(lines + ["---", "", body])
+    return "\n".join([*lines, "---", "", body])
 
 
-def area(title: str, facets: dict[str, str] | None = None, *,
-         published: str = "2025-12-01T09:00:00+00:00", **fields: Any) -> str:
+def area(
+    title: str,
+    facets: dict[str, str] | None = None,
+    *,
+    published: str = "2025-12-01T09:00:00+00:00",
+    **fields: Any,
+) -> str:
     """An area file whose body has one `## Facet` section per item of `facets`."""
     facets = facets or {"Mechanism": f"{title} works like this. It has a second sentence."}
     lines = ["---", f"title: {json.dumps(title)}", f"published: {published}"]
     lines += [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
     body = "\n\n".join(f"## {name}\n\n{text}" for name, text in facets.items())
-    return "\n".join(lines + ["---", "", body, ""])
+    return "\n".join([*lines, "---", "", body, ""])
 
 
 def build_in(root: Path, **options: Any) -> BuildReport:
@@ -68,12 +85,19 @@ def build_in(root: Path, **options: Any) -> BuildReport:
     return build(root, BuildOptions(**options))
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run `glossary ARGS` as a real subprocess."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "glossary_site", *args], cwd=cwd,
-                          capture_output=True, text=True, env=full_env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "glossary_site", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+    )
 
 
 def parse_html(path: Path) -> Any:
@@ -84,8 +108,11 @@ def parse_html(path: Path) -> Any:
 
 def jsonld(doc: Any) -> list[dict[str, Any]]:
     """Every JSON-LD block of a parsed page, each parsed with json.loads."""
-    return [json.loads(script.text or "") for script in doc.iter("script")
-            if script.get("type") == "application/ld+json"]
+    return [
+        json.loads(script.text or "")
+        for script in doc.iter("script")
+        if script.get("type") == "application/ld+json"
+    ]
 
 
 def block(doc: Any, schema_type: str) -> dict[str, Any]:
@@ -107,24 +134,32 @@ def find_all(doc: Any, tag: str, cls: str | None = None) -> list[Any]:
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, by relative path."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Path]:
     """Write a fixture site into a fresh temporary folder and return its root."""
+
     def make(files: dict[str, str | bytes], site_yaml: str | None = SITE_YAML) -> Path:
         return write_site(tmp_path / "site", files, site_yaml)
+
     return make
 
 
 @pytest.fixture
 def copy_site(tmp_path: Path) -> Callable[[str], Path]:
     """Copy a fixture site from tests/sites/ into a temporary folder."""
+
     def copy(name: str) -> Path:
         target = tmp_path / name
-        shutil.copytree(SITES / name, target,
-                        ignore=shutil.ignore_patterns(".glossary-cache", "build"))
+        shutil.copytree(
+            SITES / name, target, ignore=shutil.ignore_patterns(".glossary-cache", "build")
+        )
         return target
+
     return copy

@@ -28,8 +28,7 @@ def build_fixture_site(tmp: Path, name: str = "basic", **options: Any) -> Path:
 
 def html_file(out: Path, url_path: str) -> Path:
     """The file a site path like 'term/x/' or '' was written to."""
-    return out / (url_path + "index.html" if url_path == "" or url_path.endswith("/")
-                  else url_path)
+    return out / (url_path + "index.html" if url_path == "" or url_path.endswith("/") else url_path)
 
 
 def doc_at(out: Path, url_path: str) -> Any:
@@ -39,8 +38,9 @@ def doc_at(out: Path, url_path: str) -> Any:
 
 def html_pages(out: Path) -> list[str]:
     """Site paths ('', 'term/x/', ...) of every index.html page written."""
-    return sorted(p.relative_to(out).as_posix().removesuffix("index.html")
-                  for p in out.rglob("index.html"))
+    return sorted(
+        p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("index.html")
+    )
 
 
 def raw_ld_texts(path: Path) -> list[str]:

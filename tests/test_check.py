@@ -10,17 +10,21 @@ from tests.conftest import area, page, run_cli, write_site
 
 
 def findings(root: Path, **options) -> list[tuple[str, int, str, str]]:
-    return [(p.path, p.line, p.severity, p.code)
-            for p in check(root, CheckOptions(use_cache=False, jobs=1, **options))]
+    return [
+        (p.path, p.line, p.severity, p.code)
+        for p in check(root, CheckOptions(use_cache=False, jobs=1, **options))
+    ]
 
 
 def healthy(tmp_path: Path, **extra: str) -> Path:
     files = {
         "content/area/margin.md": area("Margin"),
-        "content/term/leverage-ratio.md": page("Leverage Ratio", areas=["margin"],
-                                               related=["initial-margin"]),
-        "content/definition/initial-margin.md": page("Initial Margin", areas=["margin"],
-                                                     related=["leverage-ratio"]),
+        "content/term/leverage-ratio.md": page(
+            "Leverage Ratio", areas=["margin"], related=["initial-margin"]
+        ),
+        "content/definition/initial-margin.md": page(
+            "Initial Margin", areas=["margin"], related=["leverage-ratio"]
+        ),
     }
     files.update(extra)
     return write_site(tmp_path / "site", files)
@@ -35,29 +39,48 @@ def test_a_healthy_site_has_no_findings(tmp_path):
 
 
 def test_near_duplicate_titles_are_warned_about(tmp_path):
-    root = healthy(tmp_path, **{"content/term/leverage-ratios.md": page(
-        "Leverage Ratios", areas=["margin"], related=["leverage-ratio"])})
+    root = healthy(
+        tmp_path,
+        **{
+            "content/term/leverage-ratios.md": page(
+                "Leverage Ratios", areas=["margin"], related=["leverage-ratio"]
+            )
+        },
+    )
     problems = check(root, CheckOptions(use_cache=False, jobs=1))
     [dup] = [p for p in problems if p.code == "near-duplicate"]
     assert dup.path == "content/term/leverage-ratios.md" and dup.line == 2
     assert dup.severity == "warning"
-    assert dup.message.startswith("'Leverage Ratios' is nearly the same as 'Leverage Ratio' "
-                                  "(content/term/leverage-ratio.md, 97% similar)")
+    assert dup.message.startswith(
+        "'Leverage Ratios' is nearly the same as 'Leverage Ratio' "
+        "(content/term/leverage-ratio.md, 97% similar)"
+    )
     assert dup.suggestions == ("term/leverage-ratio",)
 
 
 def test_an_alias_naming_the_other_silences_the_duplicate(tmp_path):
-    root = healthy(tmp_path, **{"content/term/leverage-ratios.md": page(
-        "Leverage Ratios", areas=["margin"], related=["leverage-ratio"],
-        aliases=["Leverage Ratio"])})
+    root = healthy(
+        tmp_path,
+        **{
+            "content/term/leverage-ratios.md": page(
+                "Leverage Ratios",
+                areas=["margin"],
+                related=["leverage-ratio"],
+                aliases=["Leverage Ratio"],
+            )
+        },
+    )
     assert "near-duplicate" not in [code for *_, code in findings(root)]
 
 
 def test_orphans_entries_without_areas_and_empty_areas(tmp_path):
-    root = healthy(tmp_path, **{
-        "content/definition/lonely.md": page("Lonely"),
-        "content/area/empty.md": area("Empty Area"),
-    })
+    root = healthy(
+        tmp_path,
+        **{
+            "content/definition/lonely.md": page("Lonely"),
+            "content/area/empty.md": area("Empty Area"),
+        },
+    )
     assert findings(root) == [
         ("content/area/empty.md", 1, "warning", "empty-area"),
         ("content/definition/lonely.md", 1, "warning", "no-areas"),
@@ -66,10 +89,17 @@ def test_orphans_entries_without_areas_and_empty_areas(tmp_path):
 
 
 def test_self_reference_is_reported(tmp_path):
-    root = healthy(tmp_path, **{"content/definition/initial-margin.md": page(
-        "Initial Margin", areas=["margin"], related=["leverage-ratio", "initial-margin"])})
-    assert ("content/definition/initial-margin.md", 6, "warning", "self-reference") in \
-        findings(root)
+    root = healthy(
+        tmp_path,
+        **{
+            "content/definition/initial-margin.md": page(
+                "Initial Margin", areas=["margin"], related=["leverage-ratio", "initial-margin"]
+            )
+        },
+    )
+    assert ("content/definition/initial-margin.md", 6, "warning", "self-reference") in findings(
+        root
+    )
 
 
 def test_warnings_exit_zero_and_strict_turns_them_into_errors(tmp_path):
@@ -83,24 +113,41 @@ def test_warnings_exit_zero_and_strict_turns_them_into_errors(tmp_path):
 
 
 def test_errors_exit_one(tmp_path):
-    root = healthy(tmp_path, **{"content/definition/broken.md": page(
-        "Broken", areas=["margin"], related=["no-such-page"])})
+    root = healthy(
+        tmp_path,
+        **{
+            "content/definition/broken.md": page(
+                "Broken", areas=["margin"], related=["no-such-page"]
+            )
+        },
+    )
     result = run_cli("check", "--source", str(root), "--no-cache")
     assert result.returncode == 1
-    assert "content/definition/broken.md:6: related: 'no-such-page' does not match" in \
-        result.stdout + result.stderr
+    assert (
+        "content/definition/broken.md:6: related: 'no-such-page' does not match"
+        in result.stdout + result.stderr
+    )
 
 
 def test_json_format_lists_every_field(tmp_path):
-    root = healthy(tmp_path, **{"content/definition/broken.md": page(
-        "Broken", areas=["margin"], related=["leverage-rato"])})
+    root = healthy(
+        tmp_path,
+        **{
+            "content/definition/broken.md": page(
+                "Broken", areas=["margin"], related=["leverage-rato"]
+            )
+        },
+    )
     result = run_cli("check", "--source", str(root), "--no-cache", "--format", "json")
     data = json.loads(result.stdout)
-    broken = [f for f in data if f["code"] == "unresolved-reference"][0]
+    broken = next(f for f in data if f["code"] == "unresolved-reference")
     assert broken == {
-        "file": f"{root}/content/definition/broken.md", "line": 6, "severity": "error",
+        "file": f"{root}/content/definition/broken.md",
+        "line": 6,
+        "severity": "error",
         "code": "unresolved-reference",
-        "message": broken["message"], "suggestions": broken["suggestions"],
+        "message": broken["message"],
+        "suggestions": broken["suggestions"],
     }
     assert broken["suggestions"] == ["leverage-ratio"]
 

@@ -9,8 +9,10 @@ import pytest
 
 from conftest import page, parse_html, run_cli, tree_bytes, write_site
 
-SUMMARY = re.compile(r"Built (\d+) pages \((\d+) entries, (\d+) areas\) into (.+) in "
-                     r"\d+\.\d\d s: (\d+) files written, (\d+) unchanged\.")
+SUMMARY = re.compile(
+    r"Built (\d+) pages \((\d+) entries, (\d+) areas\) into (.+) in "
+    r"\d+\.\d\d s: (\d+) files written, (\d+) unchanged\."
+)
 
 
 def summary(stdout: str) -> tuple[int, int, int, str, int, int]:
@@ -29,6 +31,7 @@ def canonical(path: Path) -> str:
 
 
 # ----------------------------------------------------------------- success
+
 
 def test_build_prints_one_summary_line_and_exits_0(copy_site, tmp_path):
     copy_site("basic")
@@ -68,12 +71,14 @@ def test_build_runs_from_inside_the_site_folder(copy_site):
 
 def test_base_url_option_changes_canonical_urls(copy_site, tmp_path):
     root = copy_site("basic")
-    result = run_cli("build", "--source", "basic", "--base-url", "https://preview.test/docs",
-                     cwd=tmp_path)
+    result = run_cli(
+        "build", "--source", "basic", "--base-url", "https://preview.test/docs", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     out = root / "build"
     assert canonical(out / "term/liquidation-price/index.html") == (
-        "https://preview.test/docs/term/liquidation-price/")
+        "https://preview.test/docs/term/liquidation-price/"
+    )
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://preview.test/docs/term/liquidation-price/</loc>" in sitemap
     assert "basic.test" not in sitemap
@@ -82,8 +87,7 @@ def test_base_url_option_changes_canonical_urls(copy_site, tmp_path):
 
 def test_base_url_with_path_prefixes_internal_links(copy_site, tmp_path):
     root = copy_site("basic")
-    run_cli("build", "--source", "basic", "--base-url", "https://preview.test/docs/",
-            cwd=tmp_path)
+    run_cli("build", "--source", "basic", "--base-url", "https://preview.test/docs/", cwd=tmp_path)
     doc = parse_html(root / "build/term/liquidation-price/index.html")
     hrefs = [a.get("href") for a in doc.iter("a") if (a.get("href") or "").startswith("/")]
     assert hrefs and all(h.startswith("/docs/") for h in hrefs), hrefs
@@ -94,7 +98,8 @@ def test_site_yaml_base_url_is_used_without_option(copy_site, tmp_path):
     root = copy_site("basic")
     run_cli("build", "--source", "basic", cwd=tmp_path)
     assert canonical(root / "build/term/liquidation-price/index.html") == (
-        "https://basic.test/term/liquidation-price/")
+        "https://basic.test/term/liquidation-price/"
+    )
 
 
 def test_drafts_option_includes_draft_pages(copy_site, tmp_path):
@@ -144,11 +149,14 @@ def test_jobs_and_debug_options_are_accepted(copy_site, tmp_path):
 
 
 def test_warnings_are_counted_on_stderr_after_summary(tmp_path):
-    write_site(tmp_path / "site", {
-        "content/area/margin.md": "---\ntitle: Margin\npublished: 2026-01-01T00:00:00Z\n---\n"
-                                  "## Risk\n\nIt can run out.\n",
-        "content/term/x.md": page("X", areas=["margin"], related=["x"]),
-    })
+    write_site(
+        tmp_path / "site",
+        {
+            "content/area/margin.md": "---\ntitle: Margin\npublished: 2026-01-01T00:00:00Z\n---\n"
+            "## Risk\n\nIt can run out.\n",
+            "content/term/x.md": page("X", areas=["margin"], related=["x"]),
+        },
+    )
     result = run_cli("build", "--source", "site", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     summary(result.stdout)
@@ -157,16 +165,19 @@ def test_warnings_are_counted_on_stderr_after_summary(tmp_path):
 
 # ------------------------------------------------------------ exit code 1
 
+
 def test_content_error_exits_1_with_nothing_on_stdout(copy_site, tmp_path):
     root = copy_site("basic")
     (root / "content/definition/premium.md").write_text(
-        page("Premium", published="2025-12-24"), encoding="utf-8")
+        page("Premium", published="2025-12-24"), encoding="utf-8"
+    )
     result = run_cli("build", "--source", "basic", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr.splitlines() == [
         "basic/content/definition/premium.md:4: 'published' '2025-12-24' needs a time and a "
         "time zone, e.g. 2026-03-12T14:07:34+00:00",
-        "1 error"]
+        "1 error",
+    ]
 
 
 def test_foreign_output_folder_exits_1_and_is_untouched(copy_site, tmp_path):
@@ -178,7 +189,8 @@ def test_foreign_output_folder_exits_1_and_is_untouched(copy_site, tmp_path):
     assert result.returncode == 1
     assert result.stderr == (
         f"error: {foreign} is not empty and was not written by glossary build (no "
-        ".glossary-build file); refusing to replace it: empty it or choose another --out\n")
+        ".glossary-build file); refusing to replace it: empty it or choose another --out\n"
+    )
     assert tree_bytes(foreign) == {"thesis.tex": b"do not delete"}
 
 
@@ -187,8 +199,10 @@ def test_out_inside_content_exits_1(copy_site, tmp_path):
     before = tree_bytes(root)
     result = run_cli("build", "--source", "basic", "--out", "basic/content", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == (f"error: refusing to build into {root / 'content'}: it would "
-                             "overwrite the site's own files; choose another --out\n")
+    assert result.stderr == (
+        f"error: refusing to build into {root / 'content'}: it would "
+        "overwrite the site's own files; choose another --out\n"
+    )
     assert tree_bytes(root) == before
 
 
@@ -197,24 +211,39 @@ def test_folder_without_content_exits_1(tmp_path):
     result = run_cli("build", "--source", "empty", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"empty/content:1: no content/ folder in {tmp_path / 'empty'}", "1 error"]
+        f"empty/content:1: no content/ folder in {tmp_path / 'empty'}",
+        "1 error",
+    ]
 
 
 # ------------------------------------------------------------ exit code 2
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--base-url", "ftp://x.test/"],
-     "Error: Invalid value for '--base-url': 'ftp://x.test/' must be an absolute http(s) URL, "
-     "e.g. https://example.org/"),
-    (["--base-url", "preview.test/docs"],
-     "Error: Invalid value for '--base-url': 'preview.test/docs' must be an absolute http(s) "
-     "URL, e.g. https://example.org/"),
-    (["--source", "missing"], "Error: Invalid value for --source: 'missing' is not a folder"),
-    (["--jobs", "-1"], "Error: Invalid value for '--jobs' / '-j': -1 is not in the range x>=0."),
-    (["--jobs", "many"], "Error: Invalid value for '--jobs' / '-j': 'many' is not a valid "
-     "integer range."),
-    (["--frobnicate"], "Error: No such option '--frobnicate'."),
-])
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--base-url", "ftp://x.test/"],
+            "Error: Invalid value for '--base-url': 'ftp://x.test/' must be an absolute "
+            "http(s) URL, e.g. https://example.org/",
+        ),
+        (
+            ["--base-url", "preview.test/docs"],
+            "Error: Invalid value for '--base-url': 'preview.test/docs' must be an absolute "
+            "http(s) URL, e.g. https://example.org/",
+        ),
+        (["--source", "missing"], "Error: Invalid value for --source: 'missing' is not a folder"),
+        (
+            ["--jobs", "-1"],
+            "Error: Invalid value for '--jobs' / '-j': -1 is not in the range x>=0.",
+        ),
+        (
+            ["--jobs", "many"],
+            "Error: Invalid value for '--jobs' / '-j': 'many' is not a valid integer range.",
+        ),
+        (["--frobnicate"], "Error: No such option '--frobnicate'."),
+    ],
+)
 def test_usage_errors_exit_2(copy_site, tmp_path, args, message):
     copy_site("basic")
     full = ["--source", "basic", *args] if "--source" not in args else args

@@ -21,8 +21,20 @@ def corpus(tmp_path_factory) -> Path:
     if not GEN_CORPUS.is_file():
         pytest.fail(f"{GEN_CORPUS} is missing")
     out = tmp_path_factory.mktemp("corpus") / "site"
-    subprocess.run([sys.executable, str(GEN_CORPUS), "--entries", "300", "--format", "glossary",
-                    "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(GEN_CORPUS),
+            "--entries",
+            "300",
+            "--format",
+            "glossary",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert len(list((out / "content").rglob("*.md"))) >= 300
     return out
 
@@ -34,8 +46,16 @@ def fresh_copy(source: Path, target: Path) -> Path:
 
 
 def cli_build(site: Path, out: Path, *args: str, seed: str = "0") -> dict[str, bytes]:
-    result = run_cli("build", "--source", str(site), "--out", str(out), "--quiet", *args,
-                     env={"PYTHONHASHSEED": seed})
+    result = run_cli(
+        "build",
+        "--source",
+        str(site),
+        "--out",
+        str(out),
+        "--quiet",
+        *args,
+        env={"PYTHONHASHSEED": seed},
+    )
     assert result.returncode == 0, result.stderr
     return tree_bytes(out)
 
@@ -45,6 +65,7 @@ def definition_files(site: Path) -> list[Path]:
 
 
 # ------------------------------------------------- hash seeds and workers
+
 
 def test_basic_site_builds_byte_identical_across_hash_seeds(tmp_path):
     one = cli_build(fresh_copy(SITES / "basic", tmp_path / "a"), tmp_path / "out1", seed="1")
@@ -69,6 +90,7 @@ def test_corpus_output_does_not_depend_on_worker_count(corpus, tmp_path):
 
 # ---------------------------------------------------------------- the cache
 
+
 def test_cached_unchanged_and_uncached_builds_are_identical(corpus, tmp_path):
     site = fresh_copy(corpus, tmp_path / "site")
     first = build_in(site)
@@ -85,9 +107,11 @@ def test_incremental_build_after_body_edit_equals_clean_build(corpus, tmp_path):
     build_in(site)
     before = tree_bytes(site / "build")
     edited = definition_files(site)[7]
-    edited.write_text(edited.read_text(encoding="utf-8")
-                      + "\nA closing sentence added by the test, with **emphasis**.\n",
-                      encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8")
+        + "\nA closing sentence added by the test, with **emphasis**.\n",
+        encoding="utf-8",
+    )
     report = build_in(site)
     assert 0 < report.written < report.files
     incremental = tree_bytes(site / "build")
@@ -101,8 +125,10 @@ def test_incremental_build_after_title_edit_equals_clean_build(corpus, tmp_path)
     build_in(site)
     edited = definition_files(site)[3]
     lines = edited.read_text(encoding="utf-8").split("\n")
-    lines = [f'title: "Renamed By The Test {i}"' if line.startswith("title:") else line
-             for i, line in enumerate(lines)]
+    lines = [
+        f'title: "Renamed By The Test {i}"' if line.startswith("title:") else line
+        for i, line in enumerate(lines)
+    ]
     edited.write_text("\n".join(lines), encoding="utf-8")
     build_in(site)
     build_in(site, use_cache=False, out=tmp_path / "clean")
@@ -122,7 +148,8 @@ def test_removed_page_disappears_from_cached_rebuild(tmp_path):
     build_in(site)
     (site / "content/term/option-leverage.md").unlink()
     (site / "content/definition/premium.md").write_text(
-        page("Premium", areas=["options"]), encoding="utf-8")
+        page("Premium", areas=["options"]), encoding="utf-8"
+    )
     build_in(site)
     assert not (site / "build/term/option-leverage").exists()
     build_in(site, use_cache=False, out=tmp_path / "clean")
@@ -149,8 +176,7 @@ def test_cached_build_after_no_cache_build_succeeds_unchanged(tmp_path):
 
 def test_cli_cached_build_after_no_cache_build_exits_0(tmp_path):
     site = fresh_copy(SITES / "basic", tmp_path / "site")
-    runs = [run_cli("build", "--source", str(site), *extra)
-            for extra in ([], ["--no-cache"], [])]
+    runs = [run_cli("build", "--source", str(site), *extra) for extra in ([], ["--no-cache"], [])]
     assert [r.returncode for r in runs] == [0, 0, 0], runs[-1].stderr
 
 
@@ -161,8 +187,10 @@ DRAFT_SITE = {
     "content/term/x.md": page("X", areas=["margin"], body="See [[wip]] for more.\n"),
     "content/definition/wip.md": page("Work In Progress", areas=["margin"], draft=True),
 }
-DRAFT_ERROR = ("content/term/x.md:8: 'wip' refers to the draft definition/wip; publish it or "
-               "build with --drafts")
+DRAFT_ERROR = (
+    "content/term/x.md:8: 'wip' refers to the draft definition/wip; publish it or "
+    "build with --drafts"
+)
 
 
 def test_cached_build_without_drafts_still_rejects_link_to_draft(tmp_path):

@@ -15,6 +15,7 @@ def failure(fn, *args) -> ParseFailure:
 
 # ------------------------------------------------------------------ decode
 
+
 def test_decode_strips_utf8_bom():
     assert decode(b"\xef\xbb\xbf---\ntitle: x\n") == "---\ntitle: x\n"
 
@@ -48,6 +49,7 @@ def test_decode_refuses_nul_character_at_its_line():
 
 # ------------------------------------------------------------------- split
 
+
 def test_split_returns_front_matter_body_and_lines():
     parts = split("---\ntitle: x\nsummary: y\n---\n\nBody line.\n")
     assert parts.front == "title: x\nsummary: y\n"
@@ -78,22 +80,29 @@ def test_split_only_first_closing_fence_ends_front_matter():
 def test_split_refuses_empty_file(text):
     problem = failure(split, text)
     assert (problem.line, problem.message) == (
-        1, "empty file: a page starts with '---', its front matter, and '---'")
+        1,
+        "empty file: a page starts with '---', its front matter, and '---'",
+    )
 
 
 def test_split_refuses_file_without_front_matter():
     problem = failure(split, "# Just markdown\n\n---\n")
     assert (problem.line, problem.message) == (
-        1, "missing front matter: the file must start with a '---' line")
+        1,
+        "missing front matter: the file must start with a '---' line",
+    )
 
 
 def test_split_refuses_unclosed_front_matter():
     problem = failure(split, "---\ntitle: x\nsummary: y\n")
     assert (problem.line, problem.message) == (
-        1, "front matter is not closed: add a '---' line after it")
+        1,
+        "front matter is not closed: add a '---' line after it",
+    )
 
 
 # ----------------------------------------------------------- parse_mapping
+
 
 def test_parse_mapping_records_file_line_of_every_key():
     mapping = parse_mapping("title: x\nsummary: y\n\npublished: 2026-01-01T00:00:00Z\n", 2)
@@ -164,8 +173,9 @@ def test_parse_mapping_reports_unclosed_quote_naming_the_opening_line():
     assert "quoted scalar at line 2" in problem.message
 
 
-@pytest.mark.parametrize(("source", "found"), [("- a\n- b\n", "a list"),
-                                                ("just text\n", "a single value")])
+@pytest.mark.parametrize(
+    ("source", "found"), [("- a\n- b\n", "a list"), ("just text\n", "a single value")]
+)
 def test_parse_mapping_refuses_non_mapping_front_matter(source, found):
     problem = failure(parse_mapping, source, 2)
     assert problem.line == 2

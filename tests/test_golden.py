@@ -24,15 +24,17 @@ SKIPPED = ("assets/", "img/", ".glossary-build")
 
 
 def generated(folder: Path) -> dict[str, bytes]:
-    return {path: data for path, data in tree_bytes(folder).items()
-            if not path.startswith(SKIPPED)}
+    return {path: data for path, data in tree_bytes(folder).items() if not path.startswith(SKIPPED)}
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     root = tmp_path_factory.mktemp("golden") / "basic"
-    shutil.copytree(Path(__file__).parent / "sites" / "basic", root,
-                    ignore=shutil.ignore_patterns(".glossary-cache", "build"))
+    shutil.copytree(
+        Path(__file__).parent / "sites" / "basic",
+        root,
+        ignore=shutil.ignore_patterns(".glossary-cache", "build"),
+    )
     build_in(root)
     output = generated(root / "build")
     if os.environ.get("GLOSSARY_UPDATE_GOLDEN"):
@@ -52,7 +54,15 @@ def test_each_file_matches_the_expected_output(built, path):
     expected = (EXPECTED / path).read_bytes()
     actual = built.get(path, b"")
     if actual != expected:
-        diff = difflib.unified_diff(expected.decode().splitlines(), actual.decode().splitlines(),
-                                    f"expected/{path}", f"built/{path}", lineterm="", n=2)
-        pytest.fail("output changed (refresh with GLOSSARY_UPDATE_GOLDEN=1 if intended):\n"
-                    + "\n".join(list(diff)[:80]))
+        diff = difflib.unified_diff(
+            expected.decode().splitlines(),
+            actual.decode().splitlines(),
+            f"expected/{path}",
+            f"built/{path}",
+            lineterm="",
+            n=2,
+        )
+        pytest.fail(
+            "output changed (refresh with GLOSSARY_UPDATE_GOLDEN=1 if intended):\n"
+            + "\n".join(list(diff)[:80])
+        )

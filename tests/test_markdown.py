@@ -26,8 +26,10 @@ TITLES = {
 @pytest.fixture(scope="module")
 def table(tmp_path_factory: pytest.TempPathFactory) -> markdown.LinkTable:
     root = tmp_path_factory.mktemp("md")
-    files = {f"content/definition/{slug}.md": page(title, aliases=aliases)
-             for slug, (title, aliases) in TITLES.items()}
+    files = {
+        f"content/definition/{slug}.md": page(title, aliases=aliases)
+        for slug, (title, aliases) in TITLES.items()
+    }
     files["content/area/margin-systems.md"] = area("Margin Systems")
     write_site(root, files)
     site = load_site(scan_site(root), LoadOptions()).site
@@ -35,15 +37,19 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> markdown.LinkTable:
     return link_table(site, RefIndex([*site.areas, *site.entries], site.drafts))
 
 
-def render(text: str, table: markdown.LinkTable, self_id: str = "term/elsewhere",
-           auto: bool = True) -> markdown.RenderedBody:
+def render(
+    text: str, table: markdown.LinkTable, self_id: str = "term/elsewhere", auto: bool = True
+) -> markdown.RenderedBody:
     return markdown.render(text, table, Options(self_id, auto_link=auto))
 
 
 def anchors(html: str) -> list[tuple[str, str]]:
     doc = html5lib.parse(html, namespaceHTMLElements=False)
-    return [(a.get("href"), "".join(a.itertext())) for a in doc.iter("a")
-            if "header-anchor" not in (a.get("class") or "")]
+    return [
+        (a.get("href"), "".join(a.itertext()))
+        for a in doc.iter("a")
+        if "header-anchor" not in (a.get("class") or "")
+    ]
 
 
 def test_first_mention_of_a_title_becomes_a_link(table):
@@ -58,14 +64,17 @@ def test_matching_ignores_case_and_keeps_the_written_text(table):
 
 def test_longest_title_wins_over_a_shorter_one_inside_it(table):
     body = render("Run a leverage ratio analysis today.", table)
-    assert anchors(body.html) == [("/definition/leverage-ratio-analysis/",
-                                   "leverage ratio analysis")]
+    assert anchors(body.html) == [
+        ("/definition/leverage-ratio-analysis/", "leverage ratio analysis")
+    ]
 
 
 def test_shorter_title_still_links_when_the_longer_one_is_absent(table):
     body = render("The leverage ratio is high; leverage helps.", table)
-    assert anchors(body.html) == [("/definition/leverage-ratio/", "leverage ratio"),
-                                  ("/definition/leverage/", "leverage")]
+    assert anchors(body.html) == [
+        ("/definition/leverage-ratio/", "leverage ratio"),
+        ("/definition/leverage/", "leverage"),
+    ]
 
 
 def test_only_whole_words_are_matched(table):
@@ -80,14 +89,18 @@ def test_aliases_link_to_their_page(table):
 
 def test_titles_with_punctuation_are_found(table):
     body = render("Banks run Know-Your-Customer checks and report gains/losses.", table)
-    assert anchors(body.html) == [("/definition/kyc/", "Know-Your-Customer"),
-                                  ("/definition/gains-losses/", "gains/losses")]
+    assert anchors(body.html) == [
+        ("/definition/kyc/", "Know-Your-Customer"),
+        ("/definition/gains-losses/", "gains/losses"),
+    ]
 
 
 def test_non_ascii_titles_are_found(table):
     body = render("Der über-hebel und Δ-hedging im Vergleich.", table)
-    assert anchors(body.html) == [("/definition/uber-hebel/", "über-hebel"),
-                                  ("/definition/delta/", "Δ-hedging")]
+    assert anchors(body.html) == [
+        ("/definition/uber-hebel/", "über-hebel"),
+        ("/definition/delta/", "Δ-hedging"),
+    ]
 
 
 def test_never_inside_headings(table):
@@ -113,8 +126,9 @@ def test_never_inside_image_alt_text(table):
 
 def test_links_inside_nested_formatting(table):
     body = render("A *margin call* is **serious**.", table)
-    assert "<em><a href=\"/definition/margin-call/\" class=\"autolink\">margin call</a></em>" \
-        in body.html
+    assert (
+        '<em><a href="/definition/margin-call/" class="autolink">margin call</a></em>' in body.html
+    )
 
 
 def test_mention_across_a_soft_line_break(table):
@@ -196,9 +210,17 @@ def test_raw_html_passes_when_allowed(table):
     assert "<b>bold</b>" in body.html
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "JAVASCRIPT:alert(1)",
-                                 "data:text/html;base64,PHNjcmlwdD4=", "data:image/png;base64,AA",
-                                 "vbscript:x", " javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "data:image/png;base64,AA",
+        "vbscript:x",
+        " javascript:alert(1)",
+    ],
+)
 def test_dangerous_link_schemes_are_not_links(table, url):
     body = render(f"[click]({url}) and ![img]({url})", table)
     assert "href=" not in body.html.replace('class="header-anchor" href', "")
@@ -215,14 +237,17 @@ def test_plain_text_of_blocks(table):
     assert body.text == "First para.\n\nSecond code."
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("One sentence. Two sentence.", "One sentence."),
-    ("Costs e.g. fees matter. Next.", "Costs e.g. fees matter."),
-    ("No end", "No end"),
-    ("Question? Answer.", "Question?"),
-    ("First para only.\n\nSecond para.", "First para only."),
-    ("Quote \"ends.\" Then more.", "Quote \"ends.\""),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One sentence. Two sentence.", "One sentence."),
+        ("Costs e.g. fees matter. Next.", "Costs e.g. fees matter."),
+        ("No end", "No end"),
+        ("Question? Answer.", "Question?"),
+        ("First para only.\n\nSecond para.", "First para only."),
+        ('Quote "ends." Then more.', 'Quote "ends."'),
+    ],
+)
 def test_first_sentence(text, expected):
     assert first_sentence(text) == expected
 
@@ -248,16 +273,17 @@ def test_mentions_are_found_among_ten_thousand_titles():
 
 def test_body_headings_start_right_under_the_page_title(table):
     body = render("### Deep start\n\ntext\n\n#### Deeper\n\nmore", table)
-    assert "<h2 id=\"deep-start\">" in body.html and "<h3 id=\"deeper\">" in body.html
+    assert '<h2 id="deep-start">' in body.html and '<h3 id="deeper">' in body.html
 
 
 def test_a_top_level_heading_in_a_body_is_demoted_below_the_page_title(table):
     body = render("# Title again\n\n## Part", table)
     assert "<h1" not in body.html
-    assert "<h2 id=\"title-again\">" in body.html and "<h3 id=\"part\">" in body.html
+    assert '<h2 id="title-again">' in body.html and '<h3 id="part">' in body.html
 
 
 def test_facet_sections_start_their_headings_at_level_three(table):
-    [facet] = markdown.render_sections([markdown.Section("## Inside\n\ntext", 0, 3)], table,
-                                       Options("area/x"))
-    assert "<h3 id=\"inside\">" in facet.html
+    [facet] = markdown.render_sections(
+        [markdown.Section("## Inside\n\ntext", 0, 3)], table, Options("area/x")
+    )
+    assert '<h3 id="inside">' in facet.html

@@ -45,24 +45,28 @@ def test_timestamp_accepts_z_suffix_as_utc():
 
 def test_unknown_key_suggests_nearest_field():
     assert problems(GOOD + "relatd: [a]\n") == [
-        f"{PATH}:5: 'relatd' is not a known field; did you mean 'related'?"]
+        f"{PATH}:5: 'relatd' is not a known field; did you mean 'related'?"
+    ]
 
 
 def test_unknown_key_without_near_match_lists_known_fields():
     assert problems(GOOD + "zzzzzz: 1\n") == [
         f"{PATH}:5: 'zzzzzz' is not a known field; known fields: aliases, areas, author, "
-        "auto_link, draft, image, modified, published, related, summary, title"]
+        "auto_link, draft, image, modified, published, related, summary, title"
+    ]
 
 
 def test_summary_is_not_a_field_of_areas():
     assert problems("title: X\npublished: 2026-01-02T10:00:00Z\nsummary: s\n", AreaMeta) == [
         f"{PATH}:4: 'summary' is not a known field; known fields: aliases, auto_link, draft, "
-        "image, modified, published, title"]
+        "image, modified, published, title"
+    ]
 
 
 def test_unknown_nested_key_suggests_field_of_nested_model():
     assert problems(GOOD + "image: {src: a.png, widht: 3}\n") == [
-        f"{PATH}:5: 'widht' is not a known field; did you mean 'width'?"]
+        f"{PATH}:5: 'widht' is not a known field; did you mean 'width'?"
+    ]
 
 
 @pytest.mark.parametrize("field", ["title", "summary", "published"])
@@ -74,24 +78,28 @@ def test_missing_required_field_reported_at_line_1(field):
 def test_date_without_time_zone_reported_at_key_line():
     assert problems("title: X\nsummary: S\npublished: 2026-01-02T10:00:00\n") == [
         f"{PATH}:4: 'published' '2026-01-02T10:00:00' has no time zone; add one, "
-        "e.g. 2026-01-02T10:00:00+00:00"]
+        "e.g. 2026-01-02T10:00:00+00:00"
+    ]
 
 
 def test_date_without_time_needs_time_and_zone():
     assert problems("title: X\nsummary: S\npublished: 2026-01-02\n") == [
         f"{PATH}:4: 'published' '2026-01-02' needs a time and a time zone, "
-        "e.g. 2026-03-12T14:07:34+00:00"]
+        "e.g. 2026-03-12T14:07:34+00:00"
+    ]
 
 
 def test_non_iso_date_is_invalid():
     assert problems("title: X\nsummary: S\npublished: 'March 3, 2026'\n") == [
         f"{PATH}:4: 'published' 'March 3, 2026' is not a valid date-time; write ISO 8601 "
-        "with a time zone, e.g. 2026-03-12T14:07:34+00:00"]
+        "with a time zone, e.g. 2026-03-12T14:07:34+00:00"
+    ]
 
 
 def test_modified_before_published_is_an_error_at_modified_line():
     assert problems(GOOD + "modified: 2026-01-02T08:59:59+00:00\n") == [
-        f"{PATH}:5: 'modified' is earlier than 'published' (2026-01-02T10:00:00+01:00)"]
+        f"{PATH}:5: 'modified' is earlier than 'published' (2026-01-02T10:00:00+01:00)"
+    ]
 
 
 def test_modified_same_instant_in_other_offset_is_accepted():
@@ -101,17 +109,20 @@ def test_modified_same_instant_in_other_offset_is_accepted():
 
 def test_list_where_text_belongs_is_reported():
     assert problems("title: [a, b]\nsummary: S\npublished: 2026-01-02T10:00:00Z\n") == [
-        f"{PATH}:2: 'title' must be text"]
+        f"{PATH}:2: 'title' must be text"
+    ]
 
 
 def test_text_where_list_belongs_is_reported():
     assert problems(GOOD + "areas: margin\n") == [
-        f"{PATH}:5: 'areas' must be a list, e.g. [first, second]"]
+        f"{PATH}:5: 'areas' must be a list, e.g. [first, second]"
+    ]
 
 
 def test_bad_list_item_reported_at_item_line():
     assert problems(GOOD + "related:\n  - a\n  - ''\n") == [
-        f"{PATH}:7: 'related[1]' must not be empty"]
+        f"{PATH}:7: 'related[1]' must not be empty"
+    ]
 
 
 def test_draft_must_be_a_real_boolean():
@@ -120,38 +131,50 @@ def test_draft_must_be_a_real_boolean():
 
 def test_control_characters_in_text_are_refused():
     assert problems('title: "a\\x01b"\nsummary: S\npublished: 2026-01-02T10:00:00Z\n') == [
-        f"{PATH}:2: 'title' contains a control character"]
+        f"{PATH}:2: 'title' contains a control character"
+    ]
 
 
-@pytest.mark.parametrize(("src", "why"), [
-    ("../secret.png", "must not contain '..', '.' or empty path segments"),
-    ("/etc/passwd", "must be relative to static/ (no leading '/' or drive letter)"),
-])
+@pytest.mark.parametrize(
+    ("src", "why"),
+    [
+        ("../secret.png", "must not contain '..', '.' or empty path segments"),
+        ("/etc/passwd", "must be relative to static/ (no leading '/' or drive letter)"),
+    ],
+)
 def test_image_src_must_stay_inside_static(src, why):
-    assert problems(GOOD + f"image: {{src: '{src}'}}\n") == [
-        f"{PATH}:5: 'image.src' '{src}' {why}"]
+    assert problems(GOOD + f"image: {{src: '{src}'}}\n") == [f"{PATH}:5: 'image.src' '{src}' {why}"]
 
 
 def test_every_problem_of_a_page_is_reported_at_once():
     found = problems("title: [a]\npublishd: 2026-01-02T10:00:00Z\ndraft: 3\n")
-    assert sorted(found) == sorted([
-        f"{PATH}:1: missing required field 'published'",
-        f"{PATH}:1: missing required field 'summary'",
-        f"{PATH}:2: 'title' must be text",
-        f"{PATH}:3: 'publishd' is not a known field; did you mean 'published'?",
-        f"{PATH}:4: 'draft' must be true or false",
-    ])
+    assert sorted(found) == sorted(
+        [
+            f"{PATH}:1: missing required field 'published'",
+            f"{PATH}:1: missing required field 'summary'",
+            f"{PATH}:2: 'title' must be text",
+            f"{PATH}:3: 'publishd' is not a known field; did you mean 'published'?",
+            f"{PATH}:4: 'draft' must be true or false",
+        ]
+    )
 
 
 def test_site_config_wrong_type_for_per_page():
-    result = validate_meta(SiteConfig, parse_mapping(
-        'name: X\nbase_url: https://x.test/\nper_page: "x"\n', 1), "content/site.yaml")
+    result = validate_meta(
+        SiteConfig,
+        parse_mapping('name: X\nbase_url: https://x.test/\nper_page: "x"\n', 1),
+        "content/site.yaml",
+    )
     assert [p.format() for p in result] == [
-        "content/site.yaml:3: 'per_page' must be a whole number"]
+        "content/site.yaml:3: 'per_page' must be a whole number"
+    ]
 
 
 def test_site_config_base_url_gets_trailing_slash_and_base_path():
-    config = validate_meta(SiteConfig, parse_mapping(
-        "name: X\nbase_url: https://x.test/docs\n", 1), "content/site.yaml")
+    config = validate_meta(
+        SiteConfig,
+        parse_mapping("name: X\nbase_url: https://x.test/docs\n", 1),
+        "content/site.yaml",
+    )
     assert config.base_url == "https://x.test/docs/"
     assert config.base_path == "/docs/"

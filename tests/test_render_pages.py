@@ -37,13 +37,23 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def png(width: int, height: int) -> bytes:
     """A valid RGB PNG of the given size."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
     rows = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def section(doc: Any, cls: str) -> Any:
@@ -58,6 +68,7 @@ def link_texts(element: Any) -> list[tuple[str, str]]:
 
 # ------------------------------------------------------------------ entry pages
 
+
 def test_entry_titles_name_their_kind(out: Path) -> None:
     assert title_of(doc_at(out, "term/liquidation-price/")) == f"Liquidation Price{SEP}Term"
     assert title_of(doc_at(out, "definition/premium/")) == f"Premium{SEP}Definition"
@@ -66,8 +77,10 @@ def test_entry_titles_name_their_kind(out: Path) -> None:
 
 def test_entry_breadcrumb_is_home_kind_page(out: Path) -> None:
     assert breadcrumb_trail(doc_at(out, "definition/initial-margin/")) == [
-        ("Home", "/"), ("Definition", "/definition/"),
-        ("Initial Margin", "/definition/initial-margin/")]
+        ("Home", "/"),
+        ("Definition", "/definition/"),
+        ("Initial Margin", "/definition/initial-margin/"),
+    ]
 
 
 def test_entry_meta_block_has_published_author_categories(out: Path) -> None:
@@ -84,11 +97,14 @@ def test_entry_meta_block_has_published_author_categories(out: Path) -> None:
 
 
 def test_entry_author_from_front_matter_replaces_site_author(make_site: Any) -> None:
-    root = make_site({
-        "content/area/a.md": area("Alpha"),
-        "content/term/t.md": page("Tee", areas=["a"],
-                                  author={"name": "Ada Writer", "url": "https://ada.test/"}),
-    })
+    root = make_site(
+        {
+            "content/area/a.md": area("Alpha"),
+            "content/term/t.md": page(
+                "Tee", areas=["a"], author={"name": "Ada Writer", "url": "https://ada.test/"}
+            ),
+        }
+    )
     build_in(root)
     meta = find_all(doc_at(root / "build", "term/t/"), "dl", "entry-meta")[0]
     assert ("Ada Writer", "https://ada.test/") in link_texts(meta)
@@ -103,16 +119,20 @@ def test_entry_body_is_rendered_markdown(out: Path) -> None:
 
 def test_related_list_keeps_written_order(out: Path) -> None:
     related = find_all(doc_at(out, "term/liquidation-price/"), "nav", "related")[0]
-    assert link_texts(related) == [("Maintenance Margin", "/definition/maintenance-margin/"),
-                                   ("Initial Margin", "/definition/initial-margin/")]
+    assert link_texts(related) == [
+        ("Maintenance Margin", "/definition/maintenance-margin/"),
+        ("Initial Margin", "/definition/initial-margin/"),
+    ]
 
 
 def test_glossary_box_lists_areas_with_first_facet_sentence(out: Path) -> None:
     box = section(doc_at(out, "term/option-leverage/"), "glossary-box")
     assert text_of(next(box.iter("h2"))) == "Glossary"
     areas = find_all(box, "section", "glossary-area")
-    assert [link_texts(a)[0] for a in areas] == [("Options Trading", "/area/options/"),
-                                                  ("Margin", "/area/margin/")]
+    assert [link_texts(a)[0] for a in areas] == [
+        ("Options Trading", "/area/options/"),
+        ("Margin", "/area/margin/"),
+    ]
     assert [text_of(next(a.iter("p"))) for a in areas] == [
         f"Pricing{SEP}An option's price reflects volatility and time.",
         f"Collateral{SEP}Margin is the collateral a trader posts to open a leveraged position.",
@@ -120,10 +140,14 @@ def test_glossary_box_lists_areas_with_first_facet_sentence(out: Path) -> None:
 
 
 def test_discover_more_never_shows_the_page_or_its_related_entries(out: Path) -> None:
-    for path, related in [("term/liquidation-price/", {"/definition/maintenance-margin/",
-                                                       "/definition/initial-margin/"}),
-                          ("definition/initial-margin/", {"/definition/maintenance-margin/"}),
-                          ("term/option-leverage/", {"/term/liquidation-price/"})]:
+    for path, related in [
+        (
+            "term/liquidation-price/",
+            {"/definition/maintenance-margin/", "/definition/initial-margin/"},
+        ),
+        ("definition/initial-margin/", {"/definition/maintenance-margin/"}),
+        ("term/option-leverage/", {"/term/liquidation-price/"}),
+    ]:
         box = section(doc_at(out, path), "discover")
         hrefs = [next(card.iter("a")).get("href") for card in find_all(box, "article", "card")]
         assert hrefs, path
@@ -147,14 +171,17 @@ def test_discover_more_card_shows_image_title_and_meaning(out: Path) -> None:
     assert img.get("src") == "/img/chart.svg" and img.get("alt") == "Where liquidation happens."
     meaning = find_all(card, "p", "meaning")[0]
     assert text_of(meaning) == (
-        f"Meaning{SEP}The price at which a leveraged position is closed by force.")
+        f"Meaning{SEP}The price at which a leveraged position is closed by force."
+    )
 
 
 def test_referenced_by_lists_entries_linking_to_the_page(out: Path) -> None:
     box = section(doc_at(out, "definition/initial-margin/"), "backlinks")
     assert text_of(next(box.iter("h2"))) == "Referenced by"
     assert sorted(a.get("href") for a in box.iter("a")) == [
-        "/definition/maintenance-margin/", "/term/liquidation-price/"]
+        "/definition/maintenance-margin/",
+        "/term/liquidation-price/",
+    ]
 
 
 def test_entry_sections_come_in_reference_order(out: Path) -> None:
@@ -172,6 +199,7 @@ def test_draft_entries_are_not_built(out: Path) -> None:
 
 # ------------------------------------------------------------------- area pages
 
+
 def test_area_title_names_area_and_site(out: Path) -> None:
     doc = doc_at(out, "area/margin/")
     assert title_of(doc) == f"Margin{SEP}Area{SEP}Basic Glossary"
@@ -181,42 +209,62 @@ def test_area_title_names_area_and_site(out: Path) -> None:
 def test_area_facets_are_questions_in_written_order(out: Path) -> None:
     facets = find_all(doc_at(out, "area/options/"), "section", "facet")
     assert [text_of(next(f.iter("h2"))) for f in facets] == [
-        "What is the Pricing of Options Trading?", "What is the Leverage of Options Trading?",
-        "What is the Risk of Options Trading?"]
+        "What is the Pricing of Options Trading?",
+        "What is the Leverage of Options Trading?",
+        "What is the Risk of Options Trading?",
+    ]
     assert text_of(next(facets[2].iter("p"))) == (
-        "Buyers risk only the premium paid. Sellers can lose far more.")
+        "Buyers risk only the premium paid. Sellers can lose far more."
+    )
 
 
 def test_area_lists_every_member_newest_first(out: Path) -> None:
     assert listing_links(doc_at(out, "area/margin/")) == [
-        "/term/liquidation-price/", "/term/option-leverage/",
-        "/definition/maintenance-margin/", "/definition/initial-margin/"]
+        "/term/liquidation-price/",
+        "/term/option-leverage/",
+        "/definition/maintenance-margin/",
+        "/definition/initial-margin/",
+    ]
 
 
 def test_area_listing_shows_meaning_summary_and_kind(out: Path) -> None:
     listing = find_all(section(doc_at(out, "area/options/"), "area-entries"), "article", "listing")
     assert [text_of(find_all(item, "p", "meaning")[0]) for item in listing] == [
         f"Meaning{SEP}How much an option's value moves for a move in its underlying.{SEP}Term",
-        f"Meaning{SEP}The price paid for an option.{SEP}Definition"]
+        f"Meaning{SEP}The price paid for an option.{SEP}Definition",
+    ]
 
 
 def test_area_order_compares_instants_not_written_clock_times(make_site: Any) -> None:
-    root = make_site({
-        "content/area/a.md": area("Alpha"),
-        # 10:00 at -05:00 is 15:00 UTC: newer than 12:00 UTC, though it reads earlier
-        "content/term/west.md": page("West", areas=["a"], published="2026-02-01T10:00:00-05:00"),
-        "content/term/utc.md": page("Utc", areas=["a"], published="2026-02-01T12:00:00+00:00"),
-        "content/term/east.md": page("East", areas=["a"], published="2026-02-01T13:00:00+03:00"),
-    })
+    root = make_site(
+        {
+            "content/area/a.md": area("Alpha"),
+            # 10:00 at -05:00 is 15:00 UTC: newer than 12:00 UTC, though it reads earlier
+            "content/term/west.md": page(
+                "West", areas=["a"], published="2026-02-01T10:00:00-05:00"
+            ),
+            "content/term/utc.md": page("Utc", areas=["a"], published="2026-02-01T12:00:00+00:00"),
+            "content/term/east.md": page(
+                "East", areas=["a"], published="2026-02-01T13:00:00+03:00"
+            ),
+        }
+    )
     build_in(root)
     assert listing_links(doc_at(root / "build", "area/a/")) == [
-        "/term/west/", "/term/utc/", "/term/east/"]
+        "/term/west/",
+        "/term/utc/",
+        "/term/east/",
+    ]
 
 
 def test_area_with_no_members_still_renders(make_site: Any) -> None:
-    root = make_site({"content/area/lonely.md": area("Lonely"),
-                      "content/area/busy.md": area("Busy"),
-                      "content/term/t.md": page("Tee", areas=["busy"])})
+    root = make_site(
+        {
+            "content/area/lonely.md": area("Lonely"),
+            "content/area/busy.md": area("Busy"),
+            "content/term/t.md": page("Tee", areas=["busy"]),
+        }
+    )
     build_in(root)
     doc = doc_at(root / "build", "area/lonely/")
     assert listing_links(doc) == []
@@ -225,44 +273,69 @@ def test_area_with_no_members_still_renders(make_site: Any) -> None:
 
 
 def test_facet_name_with_braces_is_not_a_question_placeholder(make_site: Any) -> None:
-    root = make_site({"content/area/a.md": area("Alpha", {
-        "Use of {title}": "First sentence. Second one.",
-        "{facet} Rules": "Rules apply. Always."})})
+    root = make_site(
+        {
+            "content/area/a.md": area(
+                "Alpha",
+                {
+                    "Use of {title}": "First sentence. Second one.",
+                    "{facet} Rules": "Rules apply. Always.",
+                },
+            )
+        }
+    )
     build_in(root)
     facets = find_all(doc_at(root / "build", "area/a/"), "section", "facet")
     assert [text_of(next(f.iter("h2"))) for f in facets] == [
-        "What is the Use of {title} of Alpha?", "What is the {facet} Rules of Alpha?"]
+        "What is the Use of {title} of Alpha?",
+        "What is the {facet} Rules of Alpha?",
+    ]
 
 
 # ------------------------------------------------------------------ index pages
+
 
 def test_term_index_lists_only_terms_alphabetically(out: Path) -> None:
     doc = doc_at(out, "term/")
     groups = find_all(doc, "section", "letter-group")
     items = [link_texts(g)[0] for g in groups]
-    assert items == [("Liquidation Price", "/term/liquidation-price/"),
-                     ("Option Leverage", "/term/option-leverage/")]
+    assert items == [
+        ("Liquidation Price", "/term/liquidation-price/"),
+        ("Option Leverage", "/term/option-leverage/"),
+    ]
 
 
 def test_definition_index_groups_by_first_letter(out: Path) -> None:
     groups = find_all(doc_at(out, "definition/"), "section", "letter-group")
     assert [(text_of(next(g.iter("h2"))), [t for t, _ in link_texts(g)]) for g in groups] == [
-        ("I", ["Initial Margin"]), ("M", ["Maintenance Margin"]), ("P", ["Premium"])]
+        ("I", ["Initial Margin"]),
+        ("M", ["Maintenance Margin"]),
+        ("P", ["Premium"]),
+    ]
 
 
 def test_area_index_lists_areas_with_teasers(out: Path) -> None:
     groups = find_all(doc_at(out, "area/"), "section", "letter-group")
-    assert [link_texts(g)[0] for g in groups] == [("Margin", "/area/margin/"),
-                                                  ("Options Trading", "/area/options/")]
+    assert [link_texts(g)[0] for g in groups] == [
+        ("Margin", "/area/margin/"),
+        ("Options Trading", "/area/options/"),
+    ]
     teaser = find_all(groups[1], "span", "teaser")[0]
     assert text_of(teaser) == f"Pricing{SEP}An option's price reflects volatility and time."
 
 
 def test_letter_bar_links_to_each_letter_group(make_site: Any) -> None:
-    titles = {"zeta": "zeta", "alpha": "Alpha", "apex": "apex", "beta": "Beta",
-              "eclair": "Éclair", "three-d": "3D Model"}
-    root = make_site({f"content/definition/{slug}.md": page(title)
-                      for slug, title in titles.items()})
+    titles = {
+        "zeta": "zeta",
+        "alpha": "Alpha",
+        "apex": "apex",
+        "beta": "Beta",
+        "eclair": "Éclair",
+        "three-d": "3D Model",
+    }
+    root = make_site(
+        {f"content/definition/{slug}.md": page(title) for slug, title in titles.items()}
+    )
     build_in(root)
     doc = doc_at(root / "build", "definition/")
     bar = find_all(doc, "nav", "letters")[0]
@@ -270,10 +343,16 @@ def test_letter_bar_links_to_each_letter_group(make_site: Any) -> None:
     assert [text_of(a) for a in bar.iter("a")] == ["A", "B", "E", "Z", "#"]
     assert [a.get("href") for a in bar.iter("a")] == ["#" + g.get("id") for g in groups]
     assert [[t for t, _ in link_texts(g)] for g in groups] == [
-        ["Alpha", "apex"], ["Beta"], ["Éclair"], ["zeta"], ["3D Model"]]
+        ["Alpha", "apex"],
+        ["Beta"],
+        ["Éclair"],
+        ["zeta"],
+        ["3D Model"],
+    ]
 
 
 # ------------------------------------------------------------------- home, 404
+
 
 def test_home_links_every_index(out: Path) -> None:
     doc = doc_at(out, "")
@@ -285,8 +364,12 @@ def test_home_links_every_index(out: Path) -> None:
 def test_home_lists_latest_entries_newest_first(out: Path) -> None:
     latest = section(doc_at(out, ""), "latest")
     assert [next(a.iter("a")).get("href") for a in find_all(latest, "article", "listing")] == [
-        "/term/liquidation-price/", "/term/option-leverage/", "/definition/maintenance-margin/",
-        "/definition/initial-margin/", "/definition/premium/"]
+        "/term/liquidation-price/",
+        "/term/option-leverage/",
+        "/definition/maintenance-margin/",
+        "/definition/initial-margin/",
+        "/definition/premium/",
+    ]
 
 
 def test_not_found_page_uses_root_relative_links(out: Path) -> None:
@@ -300,6 +383,7 @@ def test_not_found_page_uses_root_relative_links(out: Path) -> None:
 
 
 # ---------------------------------------------------------------- static files
+
 
 def test_static_files_are_copied_unchanged(out: Path) -> None:
     source = SITES / "basic/static/img/chart.svg"
@@ -315,6 +399,7 @@ def test_theme_assets_are_copied(out: Path) -> None:
 
 # ---------------------------------------------------------------------- images
 
+
 def test_images_have_size_alt_and_lazy_loading(out: Path) -> None:
     for path in html_pages(out):
         for img in doc_at(out, path).iter("img"):
@@ -327,7 +412,11 @@ def test_image_caption_is_alt_and_figcaption(out: Path) -> None:
     figure = find_all(doc_at(out, "term/liquidation-price/"), "figure", "entry-figure")[0]
     img = next(figure.iter("img"))
     assert (img.get("src"), img.get("width"), img.get("height"), img.get("alt")) == (
-        "/img/chart.svg", "640", "360", "Where liquidation happens.")
+        "/img/chart.svg",
+        "640",
+        "360",
+        "Where liquidation happens.",
+    )
     assert text_of(next(figure.iter("figcaption"))) == "Where liquidation happens."
 
 
@@ -337,20 +426,29 @@ def test_local_image_size_is_read_from_the_svg_file(out: Path) -> None:
 
 
 def test_local_image_size_is_read_from_the_png_file(make_site: Any) -> None:
-    root = make_site({
-        "content/definition/d.md": page("Dee", image={"src": "pics/dot.png", "caption": "A dot."}),
-        "static/pics/dot.png": png(7, 5),
-    })
+    root = make_site(
+        {
+            "content/definition/d.md": page(
+                "Dee", image={"src": "pics/dot.png", "caption": "A dot."}
+            ),
+            "static/pics/dot.png": png(7, 5),
+        }
+    )
     build_in(root)
     img = next(doc_at(root / "build", "definition/d/").iter("img"))
     assert (img.get("width"), img.get("height"), img.get("alt"), img.get("loading")) == (
-        "7", "5", "A dot.", "lazy")
+        "7",
+        "5",
+        "A dot.",
+        "lazy",
+    )
 
 
 # ------------------------------------------------------------- escaping, Jinja
 
+
 def test_markup_in_titles_renders_as_text(make_site: Any) -> None:
-    title = 'Puts & Calls <b>"bold"</b> \'q\''
+    title = "Puts & Calls <b>\"bold\"</b> 'q'"
     root = make_site({"content/term/t.md": page(title, summary='Less < more & "so" on')})
     build_in(root)
     doc = doc_at(root / "build", "term/t/")
@@ -363,12 +461,19 @@ def test_markup_in_titles_renders_as_text(make_site: Any) -> None:
 
 
 def test_template_syntax_in_content_is_rendered_literally(make_site: Any) -> None:
-    root = make_site({
-        "content/area/a.md": area("Area {{ 7*7 }}", {"{% if true %}Facet{% endif %}":
-                                                     "Text {{ 7*7 }} here. More."}),
-        "content/term/t.md": page("Title {{ 7*7 }}", summary="Sum {% if x %}y{% endif %}",
-                                  areas=["a"], body="Body {{ 7*7 }} and {% raw %}\n"),
-    })
+    root = make_site(
+        {
+            "content/area/a.md": area(
+                "Area {{ 7*7 }}", {"{% if true %}Facet{% endif %}": "Text {{ 7*7 }} here. More."}
+            ),
+            "content/term/t.md": page(
+                "Title {{ 7*7 }}",
+                summary="Sum {% if x %}y{% endif %}",
+                areas=["a"],
+                body="Body {{ 7*7 }} and {% raw %}\n",
+            ),
+        }
+    )
     build_in(root)
     doc = doc_at(root / "build", "term/t/")
     assert h1_of(doc) == "Title {{ 7*7 }}"
@@ -378,11 +483,13 @@ def test_template_syntax_in_content_is_rendered_literally(make_site: Any) -> Non
     area_doc = doc_at(root / "build", "area/a/")
     facet = find_all(area_doc, "section", "facet")[0]
     assert text_of(next(facet.iter("h2"))) == (
-        "What is the {% if true %}Facet{% endif %} of Area {{ 7*7 }}?")
+        "What is the {% if true %}Facet{% endif %} of Area {{ 7*7 }}?"
+    )
     assert text_of(next(facet.iter("p"))) == "Text {{ 7*7 }} here. More."
 
 
 # ----------------------------------------------------------------------- feeds
+
 
 def feed_entries(path: Path) -> list[Any]:
     return ET.parse(path).getroot().findall(f"{ATOM}entry")
@@ -391,9 +498,12 @@ def feed_entries(path: Path) -> list[Any]:
 def test_site_feed_lists_entries_newest_modified_first(out: Path) -> None:
     entries = feed_entries(out / "feed.xml")
     assert [e.findtext(f"{ATOM}id") for e in entries] == [
-        BASE + "term/liquidation-price/", BASE + "term/option-leverage/",
-        BASE + "definition/maintenance-margin/", BASE + "definition/initial-margin/",
-        BASE + "definition/premium/"]
+        BASE + "term/liquidation-price/",
+        BASE + "term/option-leverage/",
+        BASE + "definition/maintenance-margin/",
+        BASE + "definition/initial-margin/",
+        BASE + "definition/premium/",
+    ]
     first = entries[0]
     assert first.findtext(f"{ATOM}title") == "Liquidation Price"
     assert first.findtext(f"{ATOM}updated") == "2026-03-20T09:00:00+00:00"
@@ -404,8 +514,9 @@ def test_feed_is_capped_at_feed_items(make_site: Any) -> None:
     yaml = "name: F\nbase_url: https://f.test/\nfeed_items: 2\n"
     files = {"content/area/a.md": area("Alpha")}
     for day in range(1, 6):
-        files[f"content/term/t{day}.md"] = page(f"T{day}", areas=["a"],
-                                                published=f"2026-01-0{day}T10:00:00+00:00")
+        files[f"content/term/t{day}.md"] = page(
+            f"T{day}", areas=["a"], published=f"2026-01-0{day}T10:00:00+00:00"
+        )
     root = make_site(files, yaml)
     build_in(root)
     ids = [e.findtext(f"{ATOM}id") for e in feed_entries(root / "build/feed.xml")]
@@ -415,11 +526,13 @@ def test_feed_is_capped_at_feed_items(make_site: Any) -> None:
 
 
 def test_feed_updated_is_the_newest_entry_instant(make_site: Any) -> None:
-    root = make_site({
-        # 10:00 at -05:00 (15:00 UTC) is later than 12:00 UTC
-        "content/term/west.md": page("West", published="2026-02-01T10:00:00-05:00"),
-        "content/term/utc.md": page("Utc", published="2026-02-01T12:00:00+00:00"),
-    })
+    root = make_site(
+        {
+            # 10:00 at -05:00 (15:00 UTC) is later than 12:00 UTC
+            "content/term/west.md": page("West", published="2026-02-01T10:00:00-05:00"),
+            "content/term/utc.md": page("Utc", published="2026-02-01T12:00:00+00:00"),
+        }
+    )
     build_in(root)
     feed = ET.parse(root / "build/feed.xml").getroot()
     entries = feed.findall(f"{ATOM}entry")
@@ -432,14 +545,18 @@ def test_area_feed_lists_only_area_members(out: Path) -> None:
     feed = ET.parse(out / "area/options/feed.xml").getroot()
     assert feed.findtext(f"{ATOM}title") == f"Options Trading{SEP}Basic Glossary"
     assert [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")] == [
-        BASE + "term/option-leverage/", BASE + "definition/premium/"]
+        BASE + "term/option-leverage/",
+        BASE + "definition/premium/",
+    ]
     head = next(doc_at(out, "area/options/").iter("head"))
-    feeds = [link.get("href") for link in head.iter("link")
-             if link.get("type") == "application/atom+xml"]
+    feeds = [
+        link.get("href") for link in head.iter("link") if link.get("type") == "application/atom+xml"
+    ]
     assert feeds == ["/feed.xml", "/area/options/feed.xml"]
 
 
 # ------------------------------------------------------------ sitemap, robots
+
 
 def test_sitemap_lists_every_page_url(out: Path) -> None:
     root = ET.parse(out / "sitemap.xml").getroot()
@@ -452,8 +569,10 @@ def test_sitemap_lists_every_page_url(out: Path) -> None:
 
 def test_sitemap_lastmod_keeps_offsets(out: Path) -> None:
     root = ET.parse(out / "sitemap.xml").getroot()
-    lastmod = {u.findtext(f"{SITEMAP_NS}loc"): u.findtext(f"{SITEMAP_NS}lastmod")
-               for u in root.findall(f"{SITEMAP_NS}url")}
+    lastmod = {
+        u.findtext(f"{SITEMAP_NS}loc"): u.findtext(f"{SITEMAP_NS}lastmod")
+        for u in root.findall(f"{SITEMAP_NS}url")
+    }
     assert lastmod[BASE + "term/option-leverage/"] == "2026-02-01T10:00:00-05:00"
     assert lastmod[BASE + "definition/premium/"] == "2025-12-24T12:00:00+01:00"
 
@@ -466,21 +585,31 @@ def test_robots_points_to_the_sitemap(out: Path) -> None:
 
 # ---------------------------------------------------------------- search index
 
+
 def test_search_index_has_one_record_per_page(out: Path) -> None:
     records = json.loads((out / "search-index.json").read_text(encoding="utf-8"))
     assert all(set(r) == {"id", "t", "u", "k", "s", "a"} for r in records)
     assert sorted(r["id"] for r in records) == [
-        "area/margin", "area/options", "definition/initial-margin",
-        "definition/maintenance-margin", "definition/premium", "term/liquidation-price",
-        "term/option-leverage"]
+        "area/margin",
+        "area/options",
+        "definition/initial-margin",
+        "definition/maintenance-margin",
+        "definition/premium",
+        "term/liquidation-price",
+        "term/option-leverage",
+    ]
 
 
 def test_search_index_record_fields(out: Path) -> None:
     records = {r["id"]: r for r in json.loads((out / "search-index.json").read_text("utf-8"))}
     assert records["term/liquidation-price"] == {
-        "id": "term/liquidation-price", "t": "Liquidation Price", "u": "/term/liquidation-price/",
-        "k": "Term", "s": "The price at which a leveraged position is closed by force.",
-        "a": ["liq price"]}
+        "id": "term/liquidation-price",
+        "t": "Liquidation Price",
+        "u": "/term/liquidation-price/",
+        "k": "Term",
+        "s": "The price at which a leveraged position is closed by force.",
+        "a": ["liq price"],
+    }
     assert records["area/options"]["k"] == "Area"
     assert records["area/options"]["a"] == ["options"]
     assert records["definition/premium"]["k"] == "Definition"

@@ -29,29 +29,37 @@ BASE = {
     "content/term/leverage-ratio.md": page("Leverage Ratio", areas=["margin"]),
     "content/term/leverage-effect.md": page("Leverage Effect", areas=["margin"]),
     "content/definition/leverage-effect.md": page("Vol-Leverage Effect", areas=["margin"]),
-    "content/definition/know-your-customer.md": page("Know-Your-Customer", areas=["margin"],
-                                                     aliases=["KYC"]),
+    "content/definition/know-your-customer.md": page(
+        "Know-Your-Customer", areas=["margin"], aliases=["KYC"]
+    ),
     "content/definition/margin-process.md": page("Margin Process", areas=["margin"]),
 }
 
 
 def site_with(tmp_path: Path, related: list[str], body: str = "Body.\n", **more: str) -> Path:
-    files = {**BASE, "content/definition/subject.md": page("Subject", areas=["margin"],
-                                                           related=related, body=body)}
+    files = {
+        **BASE,
+        "content/definition/subject.md": page(
+            "Subject", areas=["margin"], related=related, body=body
+        ),
+    }
     files.update(more)
     return write_site(tmp_path / "site", files)
 
 
-@pytest.mark.parametrize(("written", "target"), [
-    ("term/leverage-ratio", "term/leverage-ratio"),          # exact kind/slug
-    ("leverage-ratio", "term/leverage-ratio"),               # slug naming one page
-    ("Leverage Ratio", "term/leverage-ratio"),               # title
-    ("leverage ratio", "term/leverage-ratio"),               # case-insensitive
-    ("Leverage Ratios", "term/leverage-ratio"),              # plural "s"
-    ("Margin Processes", "definition/margin-process"),       # plural "es"
-    ("Know Your Customer", "definition/know-your-customer"),  # punctuation ignored
-    ("kyc", "definition/know-your-customer"),                # alias
-])
+@pytest.mark.parametrize(
+    ("written", "target"),
+    [
+        ("term/leverage-ratio", "term/leverage-ratio"),  # exact kind/slug
+        ("leverage-ratio", "term/leverage-ratio"),  # slug naming one page
+        ("Leverage Ratio", "term/leverage-ratio"),  # title
+        ("leverage ratio", "term/leverage-ratio"),  # case-insensitive
+        ("Leverage Ratios", "term/leverage-ratio"),  # plural "s"
+        ("Margin Processes", "definition/margin-process"),  # plural "es"
+        ("Know Your Customer", "definition/know-your-customer"),  # punctuation ignored
+        ("kyc", "definition/know-your-customer"),  # alias
+    ],
+)
 def test_reference_forms_resolve(tmp_path, written, target):
     graph = graph_of(site_with(tmp_path, [written]))
     assert graph.related["definition/subject"] == (target,)
@@ -73,8 +81,10 @@ def test_qualified_reference_settles_the_ambiguity(tmp_path):
 def test_unresolved_reference_suggests_up_to_three(tmp_path):
     root = site_with(tmp_path, ["Leverage Ratoi"])
     [message] = problems_of(root)
-    assert message.startswith("content/definition/subject.md:6: related: 'Leverage Ratoi' "
-                              "does not match any page; did you mean 'Leverage Ratio'")
+    assert message.startswith(
+        "content/definition/subject.md:6: related: 'Leverage Ratoi' "
+        "does not match any page; did you mean 'Leverage Ratio'"
+    )
     assert message.count("'") <= 2 + 2 * 3
 
 
@@ -95,7 +105,9 @@ def test_every_unresolved_reference_is_reported_at_its_own_line(tmp_path):
     root = write_site(tmp_path / "site", {**BASE, "content/definition/subject.md": subject})
     messages = problems_of(root)
     assert [m.split(": related")[0] for m in messages] == [
-        "content/definition/subject.md:7", "content/definition/subject.md:9"]
+        "content/definition/subject.md:7",
+        "content/definition/subject.md:9",
+    ]
 
 
 def test_unknown_area_is_an_error_with_suggestion(tmp_path):
@@ -103,23 +115,26 @@ def test_unknown_area_is_an_error_with_suggestion(tmp_path):
     root = write_site(tmp_path / "site", files)
     assert problems_of(root) == [
         "content/definition/subject.md:5: areas: 'margn' does not match any page; "
-        "did you mean 'margin'?"]
+        "did you mean 'margin'?"
+    ]
 
 
 def test_area_reference_by_title_or_alias(tmp_path):
-    files = {**BASE, "content/definition/subject.md": page("Subject",
-                                                           areas=["Margin Systems"])}
+    files = {**BASE, "content/definition/subject.md": page("Subject", areas=["Margin Systems"])}
     graph = graph_of(write_site(tmp_path / "site", files))
     assert graph.entry_areas["definition/subject"] == ("area/margin",)
 
 
 def test_entry_listed_as_area_is_refused(tmp_path):
-    files = {**BASE, "content/definition/subject.md": page("Subject",
-                                                           areas=["term/leverage-ratio"])}
+    files = {
+        **BASE,
+        "content/definition/subject.md": page("Subject", areas=["term/leverage-ratio"]),
+    }
     root = write_site(tmp_path / "site", files)
     assert problems_of(root) == [
         "content/definition/subject.md:5: areas: 'term/leverage-ratio' is a term; only area "
-        "pages belong here"]
+        "pages belong here"
+    ]
 
 
 def test_reference_to_a_draft_is_an_error_unless_drafts(tmp_path):
@@ -127,16 +142,17 @@ def test_reference_to_a_draft_is_an_error_unless_drafts(tmp_path):
     root = site_with(tmp_path, ["draft-thing"], **{"content/definition/draft-thing.md": draft})
     assert problems_of(root) == [
         "content/definition/subject.md:6: related: 'draft-thing' refers to the draft "
-        "definition/draft-thing; publish it or build with --drafts"]
-    assert graph_of(root, drafts=True).related["definition/subject"] == (
-        "definition/draft-thing",)
+        "definition/draft-thing; publish it or build with --drafts"
+    ]
+    assert graph_of(root, drafts=True).related["definition/subject"] == ("definition/draft-thing",)
 
 
 def test_wiki_link_errors_point_at_the_body_line(tmp_path):
     root = site_with(tmp_path, [], body="Line one.\n\nSee [[Nowhere Page]].\n")
     [message] = problems_of(root)
-    assert message.startswith("content/definition/subject.md:11: 'Nowhere Page' does not "
-                              "match any page")
+    assert message.startswith(
+        "content/definition/subject.md:11: 'Nowhere Page' does not match any page"
+    )
 
 
 def test_self_reference_is_a_warning_and_dropped(tmp_path):
@@ -157,23 +173,28 @@ def test_backlinks_collect_related_and_body_links(tmp_path):
 def test_referenced_by_section_lists_backlinks_sorted(tmp_path):
     files = {
         **BASE,
-        "content/definition/b-page.md": page("B Page", areas=["margin"],
-                                             related=["leverage-ratio"]),
-        "content/definition/a-page.md": page("A Page", areas=["margin"],
-                                             related=["leverage-ratio"]),
+        "content/definition/b-page.md": page(
+            "B Page", areas=["margin"], related=["leverage-ratio"]
+        ),
+        "content/definition/a-page.md": page(
+            "A Page", areas=["margin"], related=["leverage-ratio"]
+        ),
     }
     root = write_site(tmp_path / "site", files)
     build_in(root)
     doc = parse_html(root / "build/term/leverage-ratio/index.html")
-    section = [s for s in find_all(doc, "section", "backlinks")][0]
+    section = next(iter(find_all(doc, "section", "backlinks")))
     assert [text_of(a) for a in section.iter("a")] == ["A Page", "B Page"]
 
 
 def test_glossary_box_adds_areas_mentioned_in_the_body(tmp_path):
-    files = {**BASE,
-             "content/area/options.md": area("Options Trading"),
-             "content/definition/subject.md": page("Subject", areas=["margin"],
-                                                   body="Unlike options trading, it...\n")}
+    files = {
+        **BASE,
+        "content/area/options.md": area("Options Trading"),
+        "content/definition/subject.md": page(
+            "Subject", areas=["margin"], body="Unlike options trading, it...\n"
+        ),
+    }
     graph = graph_of(write_site(tmp_path / "site", files))
     assert graph.glossary["definition/subject"] == ("area/margin", "area/options")
 
@@ -190,9 +211,10 @@ def test_members_are_newest_first(tmp_path):
 
 
 def test_discover_more_never_lists_itself_or_its_related(tmp_path):
-    files = {f"content/definition/d{n}.md": page(f"Entry {n}", areas=["a"],
-                                                 related=[f"d{(n + 1) % 12}"])
-             for n in range(12)}
+    files = {
+        f"content/definition/d{n}.md": page(f"Entry {n}", areas=["a"], related=[f"d{(n + 1) % 12}"])
+        for n in range(12)
+    }
     files["content/area/a.md"] = area("A")
     graph = graph_of(write_site(tmp_path / "site", files))
     for n in range(12):
@@ -204,10 +226,12 @@ def test_discover_more_never_lists_itself_or_its_related(tmp_path):
 
 def test_discover_more_prefers_shared_areas(tmp_path):
     files = {
-        "content/area/a.md": area("A"), "content/area/b.md": area("B"),
+        "content/area/a.md": area("A"),
+        "content/area/b.md": area("B"),
         "content/definition/me.md": page("Me", areas=["a", "b"]),
-        "content/definition/both.md": page("Both", areas=["a", "b"],
-                                           published="2020-01-01T00:00:00+00:00"),
+        "content/definition/both.md": page(
+            "Both", areas=["a", "b"], published="2020-01-01T00:00:00+00:00"
+        ),
         "content/definition/one.md": page("One", areas=["a"]),
     }
     graph = graph_of(write_site(tmp_path / "site", files))
@@ -217,11 +241,15 @@ def test_discover_more_prefers_shared_areas(tmp_path):
 def test_discover_more_ties_go_to_the_newest(tmp_path):
     files = {"content/area/a.md": area("A"), "content/definition/me.md": page("Me", areas=["a"])}
     for n, year in enumerate([2021, 2025, 2023]):
-        files[f"content/definition/x{n}.md"] = page(f"Other {n}", areas=["a"],
-                                                    published=f"{year}-01-01T00:00:00+00:00")
+        files[f"content/definition/x{n}.md"] = page(
+            f"Other {n}", areas=["a"], published=f"{year}-01-01T00:00:00+00:00"
+        )
     graph = graph_of(write_site(tmp_path / "site", files))
     assert discover_more(graph, "definition/me", 3) == (
-        "definition/x1", "definition/x2", "definition/x0")
+        "definition/x1",
+        "definition/x2",
+        "definition/x0",
+    )
 
 
 def test_ref_key_and_plural_variants():

@@ -21,12 +21,15 @@ def test_resource_path_is_under_its_area():
     assert urls.resource_path("margin", 2) == "area/margin/resource/2/"
 
 
-@pytest.mark.parametrize(("path", "file"), [
-    ("term/leverage/", "term/leverage/index.html"),
-    ("", "index.html"),
-    ("area/margin/resource/3/", "area/margin/resource/3/index.html"),
-    ("area/margin/feed.xml", "area/margin/feed.xml"),
-])
+@pytest.mark.parametrize(
+    ("path", "file"),
+    [
+        ("term/leverage/", "term/leverage/index.html"),
+        ("", "index.html"),
+        ("area/margin/resource/3/", "area/margin/resource/3/index.html"),
+        ("area/margin/feed.xml", "area/margin/feed.xml"),
+    ],
+)
 def test_output_file_adds_index_html_to_folders_only(path, file):
     assert urls.output_file(path) == file
 
@@ -55,23 +58,37 @@ def test_normalize_slug_composes_to_nfc():
     assert urls.normalize_slug("cafe\u0301") == "caf\u00e9"
 
 
-@pytest.mark.parametrize("slug", ["leverage", "a", "option-leverage", "delta_hedge", "v1.2",
-                                  "café", "期权", "x" * urls.MAX_SLUG])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "leverage",
+        "a",
+        "option-leverage",
+        "delta_hedge",
+        "v1.2",
+        "café",
+        "期权",
+        "x" * urls.MAX_SLUG,
+    ],
+)
 def test_slug_problem_accepts_readable_slugs(slug):
     assert urls.slug_problem(slug) is None
 
 
-@pytest.mark.parametrize("slug", ["", "-lead", "_lead", "has space", "a..b", "a/b", "a?b",
-                                  "100%", ".hidden"])
+@pytest.mark.parametrize(
+    "slug", ["", "-lead", "_lead", "has space", "a..b", "a/b", "a?b", "100%", ".hidden"]
+)
 def test_slug_problem_refuses_unsafe_slugs(slug):
     assert urls.slug_problem(slug) == (
         f"'{slug}' cannot be a slug: use letters, digits and hyphens, "
-        "starting with a letter or digit")
+        "starting with a letter or digit"
+    )
 
 
 def test_slug_problem_refuses_too_long_names():
     assert urls.slug_problem("x" * 151) == (
-        "file name is too long for a URL (151 characters, at most 150)")
+        "file name is too long for a URL (151 characters, at most 150)"
+    )
 
 
 @pytest.mark.parametrize("path", ["img/chart.svg", "a.png", "img/deep/er/x.webp", "caf%C3%A9.png"])
@@ -79,9 +96,19 @@ def test_relative_asset_problem_accepts_plain_relative_paths(path):
     assert urls.relative_asset_problem(path) is None
 
 
-@pytest.mark.parametrize("path", ["../secret", "img/../../etc/passwd", "./a.png", "img//a.png",
-                                  "img/", "%2e%2e/secret", "img/%2E%2E/%2e%2e/x",
-                                  "img%2F..%2Fx"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../secret",
+        "img/../../etc/passwd",
+        "./a.png",
+        "img//a.png",
+        "img/",
+        "%2e%2e/secret",
+        "img/%2E%2E/%2e%2e/x",
+        "img%2F..%2Fx",
+    ],
+)
 def test_relative_asset_problem_refuses_traversal_even_url_encoded(path):
     assert urls.relative_asset_problem(path) == "must not contain '..', '.' or empty path segments"
 
@@ -89,7 +116,8 @@ def test_relative_asset_problem_refuses_traversal_even_url_encoded(path):
 @pytest.mark.parametrize("path", ["/etc/passwd", "%2Fetc/passwd", "C:/x.png", "c:x.png"])
 def test_relative_asset_problem_refuses_absolute_paths(path):
     assert urls.relative_asset_problem(path) == (
-        "must be relative to static/ (no leading '/' or drive letter)")
+        "must be relative to static/ (no leading '/' or drive letter)"
+    )
 
 
 @pytest.mark.parametrize("path", ["img\\a.png", "..\\..\\x", "img%5Ca.png"])
@@ -108,24 +136,30 @@ def test_is_remote_only_for_http_and_https():
     assert not urls.is_remote("//cdn.test/a.png")
 
 
-@pytest.mark.parametrize(("given", "normal"), [
-    ("https://x.test", "https://x.test/"),
-    ("https://x.test/docs", "https://x.test/docs/"),
-    ("  http://x.test/docs/  ", "http://x.test/docs/"),
-])
+@pytest.mark.parametrize(
+    ("given", "normal"),
+    [
+        ("https://x.test", "https://x.test/"),
+        ("https://x.test/docs", "https://x.test/docs/"),
+        ("  http://x.test/docs/  ", "http://x.test/docs/"),
+    ],
+)
 def test_base_url_is_normalised_with_trailing_slash(given, normal):
     assert normalize_base_url(given) == normal
 
 
-@pytest.mark.parametrize(("given", "reason"), [
-    ("ftp://x.test/", "must be an absolute http(s) URL"),
-    ("x.test/docs", "must be an absolute http(s) URL"),
-    ("https:///docs", "must be an absolute http(s) URL"),
-    ("https://x.test/?a=1", "must not have a query string or fragment"),
-    ("https://x.test/#top", "must not have a query string or fragment"),
-    ("https://x.test/a b/", "must not contain spaces or backslashes"),
-    ("https://x.test/a/../b/", "must not contain '..'"),
-])
+@pytest.mark.parametrize(
+    ("given", "reason"),
+    [
+        ("ftp://x.test/", "must be an absolute http(s) URL"),
+        ("x.test/docs", "must be an absolute http(s) URL"),
+        ("https:///docs", "must be an absolute http(s) URL"),
+        ("https://x.test/?a=1", "must not have a query string or fragment"),
+        ("https://x.test/#top", "must not have a query string or fragment"),
+        ("https://x.test/a b/", "must not contain spaces or backslashes"),
+        ("https://x.test/a/../b/", "must not contain '..'"),
+    ],
+)
 def test_base_url_refuses_non_web_urls(given, reason):
     with pytest.raises(ValueError, match=re.escape(reason)):
         normalize_base_url(given)

@@ -16,8 +16,7 @@ from glossary_site.write import MARKER, MARKER_TEXT, begin, safe_parts
 SITE = {
     "content/area/margin.md": area("Margin"),
     "content/term/leverage.md": page("Leverage", areas=["margin"]),
-    "content/definition/collateral.md": page("Collateral", areas=["margin"],
-                                             related=["leverage"]),
+    "content/definition/collateral.md": page("Collateral", areas=["margin"], related=["leverage"]),
     "static/img/a.txt": "static file\n",
 }
 
@@ -31,12 +30,28 @@ def dead_pid() -> int:
 
 # -------------------------------------------------------------- safe_parts
 
+
 def test_safe_parts_splits_relative_paths():
     assert safe_parts("term/leverage/index.html") == ["term", "leverage", "index.html"]
 
 
-@pytest.mark.parametrize("path", ["", "/etc/passwd", "../x", "term/../../x", "a/./b", "a//b",
-                                  "term/x/", "a\\..\\b", "a\x00b", "C:/x", "c:x/y", ".."])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "/etc/passwd",
+        "../x",
+        "term/../../x",
+        "a/./b",
+        "a//b",
+        "term/x/",
+        "a\\..\\b",
+        "a\x00b",
+        "C:/x",
+        "c:x/y",
+        "..",
+    ],
+)
 def test_safe_parts_refuses_paths_that_could_leave_the_folder(path):
     with pytest.raises(OutputError) as caught:
         safe_parts(path)
@@ -45,6 +60,7 @@ def test_safe_parts_refuses_paths_that_could_leave_the_folder(path):
 
 # ----------------------------------------------------------------- Staging
 
+
 def test_commit_swaps_in_complete_folder_with_marker(tmp_path):
     out = tmp_path / "out"
     staging = begin(out)
@@ -52,8 +68,11 @@ def test_commit_swaps_in_complete_folder_with_marker(tmp_path):
     staging.put("term/x/index.html", "d2", b"<p>x</p>")
     staging.commit()
     staging.wait()
-    assert tree_bytes(out) == {MARKER: MARKER_TEXT.encode(), "index.html": b"<p>home</p>",
-                               "term/x/index.html": b"<p>x</p>"}
+    assert tree_bytes(out) == {
+        MARKER: MARKER_TEXT.encode(),
+        "index.html": b"<p>home</p>",
+        "term/x/index.html": b"<p>x</p>",
+    }
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -102,7 +121,8 @@ def test_begin_refuses_non_empty_folder_without_marker(tmp_path):
         begin(out)
     assert str(caught.value) == (
         f"{out} is not empty and was not written by glossary build (no {MARKER} file); "
-        "refusing to replace it: empty it or choose another --out")
+        "refusing to replace it: empty it or choose another --out"
+    )
     assert tree_bytes(out) == {"notes.txt": b"precious"}
 
 
@@ -161,12 +181,14 @@ def test_output_moved_aside_by_a_killed_build_is_restored(tmp_path):
 
 # --------------------------------------------------------- through build()
 
+
 def test_unchanged_files_are_hard_linked_on_second_build(tmp_path):
     root = write_site(tmp_path / "site", SITE)
     first = build_in(root)
     out = root / "build"
-    inodes = {p: (out / p).stat().st_ino for p in ("term/leverage/index.html", "img/a.txt",
-                                                   "sitemap.xml")}
+    inodes = {
+        p: (out / p).stat().st_ino for p in ("term/leverage/index.html", "img/a.txt", "sitemap.xml")
+    }
     second = build_in(root)
     assert second.unchanged == second.files == first.files
     assert second.written == 0
@@ -179,7 +201,8 @@ def test_changed_page_is_rewritten_not_linked(tmp_path):
     target = root / "build" / "definition" / "collateral" / "index.html"
     before = target.stat().st_ino
     (root / "content/definition/collateral.md").write_text(
-        page("Collateral", areas=["margin"], body="New body text.\n"))
+        page("Collateral", areas=["margin"], body="New body text.\n")
+    )
     report = build_in(root)
     assert target.stat().st_ino != before
     assert b"New body text." in target.read_bytes()
@@ -205,7 +228,8 @@ def test_build_failing_on_output_collision_leaves_previous_output(tmp_path):
     with pytest.raises(ContentError) as caught:
         build_in(root)
     assert [p.format() for p in caught.value.problems] == [
-        "static/sitemap.xml:1: collides with the generated /sitemap.xml; rename or remove it"]
+        "static/sitemap.xml:1: collides with the generated /sitemap.xml; rename or remove it"
+    ]
     assert tree_bytes(root / "build") == before
 
 
@@ -233,8 +257,10 @@ def test_build_refuses_to_write_over_the_site_itself(tmp_path, inside):
     out = (root / inside).resolve()
     with pytest.raises(OutputError) as caught:
         build_in(root, out=out)
-    assert str(caught.value) == (f"refusing to build into {out}: it would overwrite the "
-                                 "site's own files; choose another --out")
+    assert str(caught.value) == (
+        f"refusing to build into {out}: it would overwrite the "
+        "site's own files; choose another --out"
+    )
     assert tree_bytes(root) == before
 
 
@@ -251,8 +277,12 @@ def test_default_output_folder_is_build_next_to_content(tmp_path):
     root = write_site(tmp_path / "site", SITE)
     report = build_in(root)
     assert report.out == (root / "build").resolve()
-    assert sorted(p.name for p in root.iterdir()) == [".glossary-cache", "build", "content",
-                                                      "static"]
+    assert sorted(p.name for p in root.iterdir()) == [
+        ".glossary-cache",
+        "build",
+        "content",
+        "static",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 

@@ -62,8 +62,9 @@ def output_folder(root: Path, options: BuildOptions) -> Path:
     return (options.out or root / "build").resolve()
 
 
-def analyse(scan: Scan, options: BuildOptions, cache: BuildCache,
-            timings: dict[str, float] | None = None) -> Analysis:
+def analyse(
+    scan: Scan, options: BuildOptions, cache: BuildCache, timings: dict[str, float] | None = None
+) -> Analysis:
     """Stages 1 and 2; raises ContentError listing every error found."""
     timings = timings if timings is not None else {}
     jobs = options.jobs or parallel.default_jobs()
@@ -73,7 +74,10 @@ def analyse(scan: Scan, options: BuildOptions, cache: BuildCache,
     problems = list(loaded.problems)
     if loaded.site is None:
         raise ContentError(problems)
-    problems += template_problems(loaded.site.theme)
+    if cache.graph.get("templates_ok") != loaded.site.theme.digest:
+        found = template_problems(loaded.site.theme)
+        problems += found
+        cache.graph["templates_ok"] = "" if found else loaded.site.theme.digest
     started = time.perf_counter()
 
     def mapper(fn: Any, context: Any, items: Any) -> list[Any]:
@@ -91,20 +95,24 @@ def _load_options(options: BuildOptions) -> LoadOptions:
     return LoadOptions(options.drafts, options.base_url)
 
 
-def build(root: Path, options: BuildOptions = BuildOptions(),
-          progress: Progress | None = None) -> BuildReport:
+def build(
+    root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None
+) -> BuildReport:
     """Build the site under `root`; the previous output survives any failure."""
     started = time.perf_counter()
     root = root.resolve()
     out = output_folder(root, options)
     _check_output_location(root, out)
     cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
-    scan = scan_site(root)
+    timings: dict[str, float] = {}
+    scan = scan_site(root, cache.files)
+    cache.files.clear()
+    cache.files.update(scan.signatures)
     fingerprint = f"{code_salt()}:{scan.fingerprint(_load_options(options))}"
     unchanged = _up_to_date(out, cache, fingerprint, started)
     if unchanged is not None:
         return unchanged
-    timings: dict[str, float] = {}
+    timings["scan"] = time.perf_counter() - started
     try:
         analysis = analyse(scan, options, cache, timings)
     finally:
@@ -116,24 +124,34 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     try:
         _render_into(staging, graph, site, jobs, options, progress, timings, cache.cards)
         _copy_files(staging, site)
+        mark = time.perf_counter()
         staging.commit()
+        timings["commit"] = time.perf_counter() - mark
     except BaseException:
         staging.abort()
         raise
     report = BuildReport(
-        out=out, pages=sum(1 for p in staging.written if p.endswith(".html")),
-        files=len(staging.written), written=len(staging.written) - staging.reused,
-        unchanged=staging.reused, entries=len(graph.entries), areas=len(graph.areas),
-        seconds=time.perf_counter() - started, timings=timings,
+        out=out,
+        pages=sum(1 for p in staging.written if p.endswith(".html")),
+        files=len(staging.written),
+        written=len(staging.written) - staging.reused,
+        unchanged=staging.reused,
+        entries=len(graph.entries),
+        areas=len(graph.areas),
+        seconds=time.perf_counter() - started,
+        timings=timings,
         warnings=tuple(p for p in analysis.problems if p.severity == "warning"),
     )
+    mark = time.perf_counter()
     cache.save(out, staging.written, fingerprint, _summary(report))
     staging.wait()
+    timings["save"] = time.perf_counter() - mark
     return report
 
 
-def _up_to_date(out: Path, cache: BuildCache, fingerprint: str,
-                started: float) -> BuildReport | None:
+def _up_to_date(
+    out: Path, cache: BuildCache, fingerprint: str, started: float
+) -> BuildReport | None:
     """When nothing the build reads changed and the output is intact: the last report."""
     summary = cache.previous_summary(out, fingerprint)
     if summary is None:
@@ -143,25 +161,42 @@ def _up_to_date(out: Path, cache: BuildCache, fingerprint: str,
     if still_there(out, records) != records:
         return None
     pages, entries, areas, warnings = summary
-    return BuildReport(out=out, pages=pages, files=len(records), written=0,
-                       unchanged=len(records), entries=entries, areas=areas,
-                       seconds=time.perf_counter() - started, timings={"up to date": 0.0},
-                       warnings=tuple(Problem(*w) for w in warnings))
+    return BuildReport(
+        out=out,
+        pages=pages,
+        files=len(records),
+        written=0,
+        unchanged=len(records),
+        entries=entries,
+        areas=areas,
+        seconds=time.perf_counter() - started,
+        timings={"up to date": 0.0},
+        warnings=tuple(Problem(*w) for w in warnings),
+    )
 
 
 def _summary(report: BuildReport) -> tuple[Any, ...]:
-    warnings = tuple((w.path, w.line, w.message, w.code, w.severity, w.suggestions)
-                     for w in report.warnings)
+    warnings = tuple(
+        (w.path, w.line, w.message, w.code, w.severity, w.suggestions) for w in report.warnings
+    )
     return (report.pages, report.entries, report.areas, warnings)
 
 
-def _render_into(staging: Staging, graph: SiteGraph, site: LoadedSite, jobs: list[Any],
-                 options: BuildOptions, progress: Progress | None, timings: dict[str, float],
-                 card_memo: Callable[[str], dict[str, bytes]]) -> None:
+def _render_into(
+    staging: Staging,
+    graph: SiteGraph,
+    site: LoadedSite,
+    jobs: list[Any],
+    options: BuildOptions,
+    progress: Progress | None,
+    timings: dict[str, float],
+    card_memo: Callable[[str], dict[str, bytes]],
+) -> None:
     started = time.perf_counter()
     # a page is a function of its inputs, the settings, the templates and this code
-    salt = hashlib.blake2b(f"{code_salt()}{site.theme.digest}{graph.config!r}".encode(),
-                           digest_size=16).hexdigest()
+    salt = hashlib.blake2b(
+        f"{code_salt()}{site.theme.digest}{graph.config!r}".encode(), digest_size=16
+    ).hexdigest()
     previous = {path: record.digest for path, record in staging.previous.items()}
     renderer = Renderer(graph, theme=site.theme, salt=salt, previous=previous)
     renderer.prepare(card_memo(salt))
@@ -187,10 +222,15 @@ def _copy_files(staging: Staging, site: LoadedSite) -> None:
 def _check_output_location(root: Path, out: Path) -> None:
     protected = [root, root / "content", root / "static", root / "templates"]
     for folder in protected:
-        if out == folder or folder.is_relative_to(out) or (
-                folder != root and out.is_relative_to(folder)):
-            raise OutputError(f"refusing to build into {out}: it would overwrite the site's "
-                              "own files; choose another --out")
+        if (
+            out == folder
+            or folder.is_relative_to(out)
+            or (folder != root and out.is_relative_to(folder))
+        ):
+            raise OutputError(
+                f"refusing to build into {out}: it would overwrite the site's "
+                "own files; choose another --out"
+            )
 
 
 def _check_collisions(graph: SiteGraph, jobs: list[Any], site: LoadedSite) -> None:
@@ -199,18 +239,38 @@ def _check_collisions(graph: SiteGraph, jobs: list[Any], site: LoadedSite) -> No
     for item in site.static:
         clash = generated.get(item.path.casefold())
         if clash:
-            problems.append(Problem(f"static/{item.path}", 1, f"collides with the generated "
-                                    f"/{clash}; rename or remove it", "output-collision"))
+            problems.append(
+                Problem(
+                    f"static/{item.path}",
+                    1,
+                    f"collides with the generated /{clash}; rename or remove it",
+                    "output-collision",
+                )
+            )
     seen: dict[str, SourceFile] = {}
     for item in site.static:
         other = seen.setdefault(item.path.casefold(), item)
         if other is not item:
-            problems.append(Problem(f"static/{item.path}", 1, f"differs from static/{other.path}"
-                                    " only by letter case; they collide on case-insensitive "
-                                    "hosts", "output-collision"))
+            problems.append(
+                Problem(
+                    f"static/{item.path}",
+                    1,
+                    f"differs from static/{other.path}"
+                    " only by letter case; they collide on case-insensitive "
+                    "hosts",
+                    "output-collision",
+                )
+            )
     assets = {item.path for item in site.theme.assets}
-    problems += [Problem(f"static/{i.path}", 1, f"collides with the theme file /{i.path}; "
-                         "override it in templates/assets/ instead", "output-collision")
-                 for i in site.static if i.path in assets]
+    problems += [
+        Problem(
+            f"static/{i.path}",
+            1,
+            f"collides with the theme file /{i.path}; override it in templates/assets/ instead",
+            "output-collision",
+        )
+        for i in site.static
+        if i.path in assets
+    ]
     if problems:
         raise ContentError(problems)

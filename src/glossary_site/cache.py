@@ -103,8 +103,18 @@ class BuildCache:
         self.bodies = Memo(lambda: self._read_shards("bodies"))
         self._graph: dict[str, Any] | None = None
         self._graph_read = b""
+        self._files: dict[str, Any] | None = None
+        self._files_read: dict[str, Any] = {}
         self._cards: dict[str, Any] | None = None
         self._output: dict[str, Any] = self._read("output")
+
+    @property
+    def files(self) -> dict[str, Any]:
+        """Stat signatures and digests of the page files the last build read."""
+        if self._files is None:
+            self._files = self._read("files")
+            self._files_read = dict(self._files)
+        return self._files
 
     @property
     def graph(self) -> dict[str, Any]:
@@ -118,8 +128,10 @@ class BuildCache:
         """Card digests of the last build made with the same settings, templates and code."""
         if self._cards is None:
             stored = self._read("cards")
-            self._cards = {"salt": salt, "digests": stored.get("digests", {})
-                           if stored.get("salt") == salt else {}}
+            self._cards = {
+                "salt": salt,
+                "digests": stored.get("digests", {}) if stored.get("salt") == salt else {},
+            }
             self._cards_read = dict(self._cards["digests"])
         return self._cards["digests"]
 
@@ -142,8 +154,13 @@ class BuildCache:
             return None
         return self._output.get("summary")
 
-    def save(self, out: Path | None = None, records: dict[str, Record] | None = None,
-             fingerprint: str = "", summary: tuple[Any, ...] = ()) -> None:
+    def save(
+        self,
+        out: Path | None = None,
+        records: dict[str, Record] | None = None,
+        fingerprint: str = "",
+        summary: tuple[Any, ...] = (),
+    ) -> None:
         """Persist what changed: used memo shards, the graph, and after a successful build
         what it wrote."""
         if self.folder is None:
@@ -156,12 +173,17 @@ class BuildCache:
             if snapshot != self._graph_read:
                 self._write("graph", self._graph)
                 self._graph_read = snapshot
+        if self._files is not None and self._files != self._files_read:
+            self._write("files", self._files)
+            self._files_read = dict(self._files)
         if self._cards is not None and self._cards["digests"] != self._cards_read:
             self._write("cards", self._cards)
             self._cards_read = dict(self._cards["digests"])
         if out is not None and records is not None:
             self._output = {
-                "out": str(out.resolve()), "fingerprint": fingerprint, "summary": summary,
+                "out": str(out.resolve()),
+                "fingerprint": fingerprint,
+                "summary": summary,
                 "records": {path: (r.digest, r.size, r.mtime_ns) for path, r in records.items()},
             }
             self._write("output", self._output)

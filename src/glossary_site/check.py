@@ -39,8 +39,9 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> tuple[Problem, 
     root = root.resolve()
     cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
     try:
-        analysis = analyse(scan_site(root), BuildOptions(drafts=options.drafts, jobs=options.jobs),
-                           cache)
+        analysis = analyse(
+            scan_site(root), BuildOptions(drafts=options.drafts, jobs=options.jobs), cache
+        )
         problems = list(analysis.problems)
         threshold = options.similarity or analysis.graph.config.duplicate_similarity
         problems += graph_findings(analysis.graph, threshold)
@@ -55,8 +56,12 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> tuple[Problem, 
 
 def graph_findings(graph: SiteGraph, threshold: int) -> list[Problem]:
     """Warnings about the shape of the graph."""
-    return [*near_duplicates(graph, threshold), *orphans(graph), *empty_areas(graph),
-            *entries_without_areas(graph)]
+    return [
+        *near_duplicates(graph, threshold),
+        *orphans(graph),
+        *empty_areas(graph),
+        *entries_without_areas(graph),
+    ]
 
 
 def near_duplicates(graph: SiteGraph, threshold: int) -> list[Problem]:
@@ -74,8 +79,12 @@ def near_duplicates(graph: SiteGraph, threshold: int) -> list[Problem]:
     pairs: dict[tuple[str, str], tuple[int, int, float]] = {}
     for members in blocks.values():
         _compare_block(names, members, threshold, pairs)
-    return [_duplicate_problem(graph, names, a, b, score) for a, b, score in
-            sorted(pairs.values(), key=lambda p: (names[p[1]][1].path, names[p[0]][1].path))]
+    return [
+        _duplicate_problem(graph, names, a, b, score)
+        for a, b, score in sorted(
+            pairs.values(), key=lambda p: (names[p[1]][1].path, names[p[0]][1].path)
+        )
+    ]
 
 
 def _names(entries: Iterable[Page]) -> list[tuple[str, Page, str]]:
@@ -88,14 +97,19 @@ def _names(entries: Iterable[Page]) -> list[tuple[str, Page, str]]:
     return out
 
 
-def _compare_block(names: list[tuple[str, Page, str]], members: list[int], threshold: int,
-                   pairs: dict[tuple[str, str], tuple[int, int, float]]) -> None:
+def _compare_block(
+    names: list[tuple[str, Page, str]],
+    members: list[int],
+    threshold: int,
+    pairs: dict[tuple[str, str], tuple[int, int, float]],
+) -> None:
     if len(members) < 2:
         return
     keys = [names[i][0] for i in members]
     for position, i in enumerate(members):
-        matches = process.extract(keys[position], keys, scorer=fuzz.ratio,
-                                  score_cutoff=threshold, limit=None)
+        matches = process.extract(
+            keys[position], keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+        )
         for _, score, other in matches:
             j = members[other]
             a, b = names[min(i, j)], names[max(i, j)]
@@ -112,38 +126,61 @@ def _aliased(a: Page, b: Page) -> bool:
     return ref_key(b.title) in a_aliases or ref_key(a.title) in b_aliases
 
 
-def _duplicate_problem(graph: SiteGraph, names: list[tuple[str, Page, str]], first: int,
-                       second: int, score: float) -> Problem:
+def _duplicate_problem(
+    graph: SiteGraph, names: list[tuple[str, Page, str]], first: int, second: int, score: float
+) -> Problem:
     _, original, original_name = names[first]
     _, later, later_name = names[second]
     if later.path < original.path:
         original, later, original_name, later_name = later, original, later_name, original_name
     key = "title" if later_name == later.title else f"aliases.{later.aliases.index(later_name)}"
     return Problem(
-        later.path, later.line_of(key),
+        later.path,
+        later.line_of(key),
         f"'{later_name}' is nearly the same as '{original_name}' ({original.path}, "
         f"{score:.0f}% similar): merge them, or list one as an alias of the other",
-        "near-duplicate", "warning", (original.id,),
+        "near-duplicate",
+        "warning",
+        (original.id,),
     )
 
 
 def orphans(graph: SiteGraph) -> list[Problem]:
     """Entries that nothing links to and that belong to no area: readers cannot find them."""
-    return [Problem(e.path, 1, "orphan: no page links here and it belongs to no area",
-                    "orphan", "warning")
-            for e in graph.entries
-            if not graph.backlinks.get(e.id) and not graph.entry_areas.get(e.id)]
+    return [
+        Problem(
+            e.path, 1, "orphan: no page links here and it belongs to no area", "orphan", "warning"
+        )
+        for e in graph.entries
+        if not graph.backlinks.get(e.id) and not graph.entry_areas.get(e.id)
+    ]
 
 
 def empty_areas(graph: SiteGraph) -> list[Problem]:
     """Areas that no entry names."""
-    return [Problem(a.path, 1, "area has no entries: no term or definition lists it in "
-                    "'areas'", "empty-area", "warning")
-            for a in graph.areas if not graph.members.get(a.id)]
+    return [
+        Problem(
+            a.path,
+            1,
+            "area has no entries: no term or definition lists it in 'areas'",
+            "empty-area",
+            "warning",
+        )
+        for a in graph.areas
+        if not graph.members.get(a.id)
+    ]
 
 
 def entries_without_areas(graph: SiteGraph) -> list[Problem]:
     """Entries that name no area: they appear on no area page."""
-    return [Problem(e.path, e.line_of("areas"), "entry belongs to no area; add 'areas: [...]'",
-                    "no-areas", "warning")
-            for e in graph.entries if not graph.entry_areas.get(e.id)]
+    return [
+        Problem(
+            e.path,
+            e.line_of("areas"),
+            "entry belongs to no area; add 'areas: [...]'",
+            "no-areas",
+            "warning",
+        )
+        for e in graph.entries
+        if not graph.entry_areas.get(e.id)
+    ]

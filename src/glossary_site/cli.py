@@ -38,8 +38,13 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 source_option = click.option(
-    "--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Site folder: the one holding content/ (and static/, templates/).")
+    "--source",
+    "-s",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Site folder: the one holding content/ (and static/, templates/).",
+)
 drafts_option = click.option("--drafts", is_flag=True, help="Include pages marked draft: true.")
 debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 
@@ -52,41 +57,73 @@ def main() -> None:
 
 @main.command("build")
 @source_option
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder.  [default: SOURCE/build]")
-@click.option("--base-url", callback=_base_url, default=None,
-              help="Override base_url from content/site.yaml (e.g. for a preview deploy).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder.  [default: SOURCE/build]",
+)
+@click.option(
+    "--base-url",
+    callback=_base_url,
+    default=None,
+    help="Override base_url from content/site.yaml (e.g. for a preview deploy).",
+)
 @drafts_option
 @click.option("--no-cache", is_flag=True, help="Ignore and don't update .glossary-cache/.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Processes to render with; 0 means one per core.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes to render with; 0 means one per core.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print the time of each stage.")
 @debug_option
-def build_command(source: Path, out: Path | None, base_url: str | None, drafts: bool,
-                  no_cache: bool, jobs: int, quiet: bool, verbose: bool, debug: bool) -> None:
+def build_command(
+    source: Path,
+    out: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    no_cache: bool,
+    jobs: int,
+    quiet: bool,
+    verbose: bool,
+    debug: bool,
+) -> None:
     """Build the static site into the output folder."""
     _require_folder(source)
-    options = BuildOptions(out=out, drafts=drafts, base_url=base_url, use_cache=not no_cache,
-                           jobs=jobs)
+    options = BuildOptions(
+        out=out, drafts=drafts, base_url=base_url, use_cache=not no_cache, jobs=jobs
+    )
     with _reporting(source, debug):
         with _progress(enabled=not quiet) as progress:
             report = build(source, options, progress)
         if not quiet:
             click.echo(_summary(report, source))
             if verbose:
-                click.echo("  " + ", ".join(f"{stage} {seconds:.2f} s"
-                                            for stage, seconds in report.timings.items()))
+                click.echo(
+                    "  "
+                    + ", ".join(
+                        f"{stage} {seconds:.2f} s" for stage, seconds in report.timings.items()
+                    )
+                )
             if report.warnings:
-                click.echo(f"{len(report.warnings)} warning(s); run `glossary check` to see "
-                           "them", err=True)
+                click.echo(
+                    f"{len(report.warnings)} warning(s); run `glossary check` to see them", err=True
+                )
 
 
 def _summary(report: BuildReport, source: Path) -> str:
     where = _shown(report.out)
-    return (f"Built {report.pages} pages ({report.entries} entries, {report.areas} areas) "
-            f"into {where} in {report.seconds:.2f} s: {report.written} files written, "
-            f"{report.unchanged} unchanged.")
+    return (
+        f"Built {report.pages} pages ({report.entries} entries, {report.areas} areas) "
+        f"into {where} in {report.seconds:.2f} s: {report.written} files written, "
+        f"{report.unchanged} unchanged."
+    )
 
 
 def _shown(path: Path) -> str:
@@ -111,8 +148,12 @@ def _as_seen(problems: tuple[Problem, ...] | list[Problem], source: Path) -> lis
     """Problems with paths prefixed by --source, so editors can jump to them."""
     if source == Path("."):
         return list(problems)
-    return [Problem(os.path.join(str(source), p.path), p.line, p.message, p.code, p.severity,
-                    p.suggestions) for p in problems]
+    return [
+        Problem(
+            os.path.join(str(source), p.path), p.line, p.message, p.code, p.severity, p.suggestions
+        )
+        for p in problems
+    ]
 
 
 @contextmanager
@@ -144,9 +185,12 @@ def _terminate(signum: int, frame: Any) -> NoReturn:
 def _internal_error(exc: Exception, debug: bool) -> NoReturn:
     if debug:
         traceback.print_exception(exc)
-    click.echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in glossary-site; "
-               f"please report it at {ISSUES_URL}"
-               + ("" if debug else " (run again with --debug for the traceback)"), err=True)
+    click.echo(
+        f"internal error: {type(exc).__name__}: {exc}. This is a bug in glossary-site; "
+        f"please report it at {ISSUES_URL}"
+        + ("" if debug else " (run again with --debug for the traceback)"),
+        err=True,
+    )
     sys.exit(3)
 
 
@@ -157,8 +201,13 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    bar = Progress("[progress.description]{task.description}", BarColumn(),
-                   MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    )
     tasks: dict[str, Any] = {}
 
     def update(stage: str, done: int, total: int) -> None:
@@ -176,18 +225,36 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]
 @source_option
 @drafts_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="json prints one object per finding.")
-@click.option("--similarity", type=click.IntRange(50, 100), default=None,
-              help="Near-duplicate threshold in percent.  [default: site.yaml's, 92]")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints one object per finding.",
+)
+@click.option(
+    "--similarity",
+    type=click.IntRange(50, 100),
+    default=None,
+    help="Near-duplicate threshold in percent.  [default: site.yaml's, 92]",
+)
 @click.option("--no-cache", is_flag=True, help="Ignore and don't update .glossary-cache/.")
 @debug_option
-def check_command(source: Path, drafts: bool, strict: bool, output_format: str,
-                  similarity: int | None, no_cache: bool, debug: bool) -> None:
+def check_command(
+    source: Path,
+    drafts: bool,
+    strict: bool,
+    output_format: str,
+    similarity: int | None,
+    no_cache: bool,
+    debug: bool,
+) -> None:
     """Find broken, ambiguous, duplicate and orphaned entries without building."""
     _require_folder(source)
-    options = CheckOptions(drafts=drafts, strict=strict, similarity=similarity,
-                           use_cache=not no_cache)
+    options = CheckOptions(
+        drafts=drafts, strict=strict, similarity=similarity, use_cache=not no_cache
+    )
     with _reporting(source, debug):
         findings = _as_seen(check(source, options), source)
     if output_format == "json":

@@ -32,7 +32,7 @@ def normalize_base_url(value: str) -> str:
 
 def _faq_template(value: str) -> str:
     if "{facet}" not in value:
-        raise ValueError("must contain {facet}, e.g. \"What is the {facet} of {title}?\"")
+        raise ValueError('must contain {facet}, e.g. "What is the {facet} of {title}?"')
     return value
 
 

@@ -27,9 +27,14 @@ class Problem:
 
     def as_dict(self) -> dict[str, object]:
         """The machine-readable form used by `glossary check --format json`."""
-        return {"file": self.path, "line": self.line, "severity": self.severity,
-                "code": self.code, "message": self.message,
-                "suggestions": list(self.suggestions)}
+        return {
+            "file": self.path,
+            "line": self.line,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "suggestions": list(self.suggestions),
+        }
 
     def as_warning(self) -> Problem:
         """The same finding at warning severity."""

@@ -66,8 +66,9 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         bad = raw[exc.start]
-        raise ParseFailure(before.count(b"\n") + 1,
-                           f"not valid UTF-8 (byte 0x{bad:02x}); save the file as UTF-8") from None
+        raise ParseFailure(
+            before.count(b"\n") + 1, f"not valid UTF-8 (byte 0x{bad:02x}); save the file as UTF-8"
+        ) from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     nul = text.find("\x00")
@@ -144,17 +145,18 @@ _SCALARS = {
     "tag:yaml.org,2002:str": lambda node: node.value,
     "tag:yaml.org,2002:timestamp": lambda node: node.value,
     # YAML 1.2 booleans: `title: No` or `yes` stays text, only true/false are booleans
-    "tag:yaml.org,2002:bool": lambda node: (node.value.lower() == "true"
-                                            if node.value.lower() in ("true", "false")
-                                            else node.value),
+    "tag:yaml.org,2002:bool": lambda node: (
+        node.value.lower() == "true" if node.value.lower() in ("true", "false") else node.value
+    ),
     "tag:yaml.org,2002:int": lambda node: _CONSTRUCTOR.construct_yaml_int(node),
     "tag:yaml.org,2002:float": lambda node: _CONSTRUCTOR.construct_yaml_float(node),
 }
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
-def _build(node: yaml.Node, path: Path, lines: dict[Path, int], offset: int,
-           seen: set[int], depth: int) -> Any:
+def _build(
+    node: yaml.Node, path: Path, lines: dict[Path, int], offset: int, seen: set[int], depth: int
+) -> Any:
     line = offset + node.start_mark.line
     if depth > MAX_DEPTH:
         raise ParseFailure(line, "front matter is nested too deeply")
@@ -178,8 +180,14 @@ def _build(node: yaml.Node, path: Path, lines: dict[Path, int], offset: int,
         raise ParseFailure(line, f"invalid value {node.value!r}") from None
 
 
-def _build_mapping(node: yaml.MappingNode, path: Path, lines: dict[Path, int], offset: int,
-                   seen: set[int], depth: int) -> dict[str, Any]:
+def _build_mapping(
+    node: yaml.MappingNode,
+    path: Path,
+    lines: dict[Path, int],
+    offset: int,
+    seen: set[int],
+    depth: int,
+) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         key_line = offset + key_node.start_mark.line

@@ -17,8 +17,13 @@ Card = Mapping[str, Any]
 def dumps(block: Mapping[str, Any]) -> str:
     """Serialise for a <script> element: no content can close it or open a comment."""
     text = json.dumps(block, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def breadcrumbs(trail: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -55,15 +60,24 @@ def faq(questions: Iterable[tuple[str, str]]) -> dict[str, Any]:
         "@context": CONTEXT,
         "@type": "FAQPage",
         "mainEntity": [
-            {"@type": "Question", "name": question,
-             "acceptedAnswer": {"@type": "Answer", "text": answer}}
+            {
+                "@type": "Question",
+                "name": question,
+                "acceptedAnswer": {"@type": "Answer", "text": answer},
+            }
             for question, answer in questions
         ],
     }
 
 
-def collection(headline: str, description: str, url: str, publisher: str,
-               parts: Sequence[Card], image: Card | None) -> dict[str, Any]:
+def collection(
+    headline: str,
+    description: str,
+    url: str,
+    publisher: str,
+    parts: Sequence[Card],
+    image: Card | None,
+) -> dict[str, Any]:
     """CollectionPage of an area page: one Article per listed entry, in listed order."""
     block: dict[str, Any] = {
         "@context": CONTEXT,
@@ -123,8 +137,13 @@ def mentions(url: str, areas: Sequence[Card]) -> dict[str, Any]:
         "@type": "WebPage",
         "@id": url,
         "mentions": [
-            {"@type": "DefinedTerm", "@id": area["url"], "name": area["title"],
-             "url": area["url"], "description": area["teaser"]}
+            {
+                "@type": "DefinedTerm",
+                "@id": area["url"],
+                "name": area["title"],
+                "url": area["url"],
+                "description": area["teaser"],
+            }
             for area in areas
         ],
     }
@@ -155,8 +174,12 @@ def defined_term_set(url: str, name: str, cards: Sequence[Card]) -> dict[str, An
         "name": name,
         "url": url,
         "hasDefinedTerm": [
-            {"@type": "DefinedTerm", "@id": card["url"] + "#term", "name": card["title"],
-             "url": card["url"]}
+            {
+                "@type": "DefinedTerm",
+                "@id": card["url"] + "#term",
+                "name": card["title"],
+                "url": card["url"],
+            }
             for card in cards
         ],
     }

@@ -98,15 +98,19 @@ class RenderedBody:
 
     def record(self) -> tuple[Any, ...]:
         """Builtin values only, for the build cache."""
-        return (self.html, self.text, self.links, self.areas_mentioned,
-                tuple((p.line, p.message, p.code, p.suggestions) for p in self.problems))
+        return (
+            self.html,
+            self.text,
+            self.links,
+            self.areas_mentioned,
+            tuple((p.line, p.message, p.code, p.suggestions) for p in self.problems),
+        )
 
     @classmethod
     def from_record(cls, record: tuple[Any, ...]) -> RenderedBody:
         """The inverse of `record`."""
         html, text, links, areas, problems = record
-        return cls(html, text, tuple(links), tuple(areas),
-                   tuple(BodyProblem(*p) for p in problems))
+        return cls(html, text, tuple(links), tuple(areas), tuple(BodyProblem(*p) for p in problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +140,9 @@ def render(text: str, table: LinkTable, options: Options) -> RenderedBody:
     return render_sections([Section(text)], table, options)[0]
 
 
-def render_sections(sections: Iterable[Section], table: LinkTable,
-                    options: Options) -> list[RenderedBody]:
+def render_sections(
+    sections: Iterable[Section], table: LinkTable, options: Options
+) -> list[RenderedBody]:
     """Render the parts of one page in order, auto-linking each target once per page."""
     state = _PageState(options, table)
     md = _parser(options.allow_html)
@@ -149,10 +154,15 @@ def render_sections(sections: Iterable[Section], table: LinkTable,
         env = {"page": state}
         tokens = md.parse(section.text, env)
         html = md.renderer.render(tokens, md.options, env)
-        results.append(RenderedBody(
-            html, plain_text(tokens), tuple(state.links), tuple(state.areas),
-            tuple(state.problems),
-        ))
+        results.append(
+            RenderedBody(
+                html,
+                plain_text(tokens),
+                tuple(state.links),
+                tuple(state.areas),
+                tuple(state.problems),
+            )
+        )
     return results
 
 
@@ -160,7 +170,8 @@ def h2_sections(text: str) -> list[tuple[str, int, int]]:
     """Top-level `## Heading` sections: (plain heading, first body line, end line), 0-based."""
     tokens = _parser(False).parse(text, {})
     heads = [
-        (i, tok) for i, tok in enumerate(tokens)
+        (i, tok)
+        for i, tok in enumerate(tokens)
         if tok.type == "heading_open" and tok.tag == "h2" and tok.level == 0 and tok.map
     ]
     total = text.count("\n") + 1
@@ -183,8 +194,21 @@ def plain_text(tokens: list[Token]) -> str:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|(?<=[。！？])")
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "approx.", "incl.", "cf.", "Dr.", "Mr.", "Ms.",
-                  "Mrs.", "No.", "St.")
+_ABBREVIATIONS = (
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "vs.",
+    "approx.",
+    "incl.",
+    "cf.",
+    "Dr.",
+    "Mr.",
+    "Ms.",
+    "Mrs.",
+    "No.",
+    "St.",
+)
 
 
 def first_sentence(text: str) -> str:
@@ -229,8 +253,13 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         target, _, label = inner.partition("|")
         token = state.push("wikilink", "", 0)
-        token.meta = {"target": " ".join(target.split()), "label": " ".join(label.split()),
-                      "pos": pos, "href": None, "text": " ".join(target.split())}
+        token.meta = {
+            "target": " ".join(target.split()),
+            "label": " ".join(label.split()),
+            "pos": pos,
+            "href": None,
+            "text": " ".join(target.split()),
+        }
     state.pos = end + 2
     return True
 
@@ -286,9 +315,11 @@ def _resolve_wikilink(token: Token, parent: Token, page: _PageState) -> None:
     meta = token.meta
     result = page.table.resolver.resolve(meta["target"])
     if result.target is None and result.message:
-        page.problems.append(BodyProblem(
-            _line_of(parent, meta["pos"], page), result.message, result.code, result.suggestions
-        ))
+        page.problems.append(
+            BodyProblem(
+                _line_of(parent, meta["pos"], page), result.message, result.code, result.suggestions
+            )
+        )
     if result.target is None:
         meta["text"] = meta["label"] or meta["target"]
         return
@@ -314,10 +345,14 @@ def _resolve_href(token: Token, parent: Token, page: _PageState) -> None:
     if target is None:
         if page.table.resolver.resolve(site_path.strip("/")).message:
             line = _line_of(parent, parent.content.find(site_path), page)
-            page.problems.append(BodyProblem(
-                line, f"broken link to /{site_path}: no such page", "broken-link",
-                page.table.resolver.suggest(site_path.strip("/")),
-            ))
+            page.problems.append(
+                BodyProblem(
+                    line,
+                    f"broken link to /{site_path}: no such page",
+                    "broken-link",
+                    page.table.resolver.suggest(site_path.strip("/")),
+                )
+            )
         return
     token.attrs["href"] = page.table.hrefs[target] + sep + rest
     _note_link(page, target, explicit=True)
@@ -407,8 +442,9 @@ def _char_after(children: list[Token], index: int) -> str:
     return " "
 
 
-def _link_run(run: list[Token], before: str, after: str, page: _PageState,
-              linkable: bool) -> list[Token]:
+def _link_run(
+    run: list[Token], before: str, after: str, page: _PageState, linkable: bool
+) -> list[Token]:
     combined = "".join(tok.content if tok.type == "text" else "\n" for tok in run)
     chosen = []
     for start, end, name in find_mentions(combined, page.table.names, before, after):
@@ -426,8 +462,9 @@ def _link_run(run: list[Token], before: str, after: str, page: _PageState,
     return _emit(combined, chosen, page.table.hrefs)
 
 
-def find_mentions(text: str, names: Any, before: str = " ",
-                  after: str = " ") -> list[tuple[int, int, NameTarget]]:
+def find_mentions(
+    text: str, names: Any, before: str = " ", after: str = " "
+) -> list[tuple[int, int, NameTarget]]:
     """Whole-word, case-insensitive mentions; overlapping ones resolved leftmost-longest."""
     lowered = _lower_same_length(text).replace("\n", " ")
     found = []
@@ -464,8 +501,9 @@ def _emit(text: str, chosen: list[tuple[int, int, str]], hrefs: Mapping[str, str
     pos = 0
     for start, end, target in chosen:
         tokens.extend(_text_tokens(text[pos:start]))
-        tokens.append(Token("link_open", "a", 1, attrs={"href": hrefs[target],
-                                                        "class": "autolink"}))
+        tokens.append(
+            Token("link_open", "a", 1, attrs={"href": hrefs[target], "class": "autolink"})
+        )
         tokens.extend(_text_tokens(text[start:end]))
         tokens.append(Token("link_close", "a", -1))
         pos = end

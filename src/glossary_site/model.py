@@ -151,6 +151,7 @@ class EntryMeta(PageMeta):
 # Loaded pages: plain frozen dataclasses. Validation is over by now, and these are cheap
 # to build, compare and cache (a warm build reads 10,000 of them from the cache).
 
+
 @dataclass(frozen=True, slots=True)
 class Author:
     """Who wrote a page."""
@@ -278,8 +279,9 @@ def _unknown_field(model: type[Frozen], loc: tuple, line: int, path: str) -> Pro
     else:
         hint = f"; known fields: {', '.join(known)}"
         suggestions = ()
-    return Problem(path, line, f"'{key}' is not a known field{hint}", "unknown-field",
-                   suggestions=suggestions)
+    return Problem(
+        path, line, f"'{key}' is not a known field{hint}", "unknown-field", suggestions=suggestions
+    )
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> set[str]:

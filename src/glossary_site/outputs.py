@@ -43,8 +43,12 @@ def resource_pages(graph: SiteGraph, area_id: str) -> int:
 
 def sitemap_files(graph: SiteGraph) -> int:
     """1 sitemap, or an index plus one file per SITEMAP_LIMIT URLs."""
-    count = 1 + len(urls.KINDS) + len(graph.entries) + sum(
-        1 + resource_pages(graph, area.id) for area in graph.areas)
+    count = (
+        1
+        + len(urls.KINDS)
+        + len(graph.entries)
+        + sum(1 + resource_pages(graph, area.id) for area in graph.areas)
+    )
     return 1 if count <= SITEMAP_LIMIT else 1 + ceil(count / SITEMAP_LIMIT)
 
 
@@ -60,8 +64,10 @@ def sitemap_paths(graph: SiteGraph) -> list[tuple[str, str]]:
         found.append((urls.page_path(area.kind, area.slug), lastmod))
         for n in range(1, resource_pages(graph, area.id) + 1):
             found.append((urls.resource_path(area.slug, n), lastmod))
-    found += [(urls.page_path(e.kind, e.slug), e.modified.isoformat(timespec="seconds"))
-              for e in graph.entries]
+    found += [
+        (urls.page_path(e.kind, e.slug), e.modified.isoformat(timespec="seconds"))
+        for e in graph.entries
+    ]
     return found
 
 
@@ -82,5 +88,9 @@ def job_path(graph: SiteGraph, job: Job) -> str:
             return urls.output_file("")
         case "sitemap":
             return urls.SITEMAP if job.number == 0 else f"sitemap-{job.number}.xml"
-    return {"not_found": urls.NOT_FOUND, "robots": urls.ROBOTS, "feed": urls.FEED,
-            "search": urls.SEARCH_INDEX}[job.kind]
+    return {
+        "not_found": urls.NOT_FOUND,
+        "robots": urls.ROBOTS,
+        "feed": urls.FEED,
+        "search": urls.SEARCH_INDEX,
+    }[job.kind]

@@ -86,8 +86,14 @@ def template_problems(theme: Theme) -> list[Problem]:
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
-                problems.append(Problem(f"templates/{name}", exc.lineno or 1,
-                                        f"template syntax error: {exc.message}", "template"))
+                problems.append(
+                    Problem(
+                        f"templates/{name}",
+                        exc.lineno or 1,
+                        f"template syntax error: {exc.message}",
+                        "template",
+                    )
+                )
     return problems
 
 
@@ -112,5 +118,3 @@ def job_key(salt: str, path: str, inputs: Any) -> str:
     """The key of an output: equal keys, equal bytes."""
     payload = marshal.dumps((path, inputs), 0)  # version 0: no back-references, canonical
     return hashlib.blake2b(payload, digest_size=20, key=salt.encode()[:64]).hexdigest()
-
-

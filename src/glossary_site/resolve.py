@@ -8,13 +8,13 @@ rendered here because their links and mentions are edges of the graph.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import heapq
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,18 @@ class RefIndex:
         self.broken = frozenset(broken)
         self._choices: dict[str, list[tuple[str, str]]] = {}
 
+    def state(self) -> tuple[Any, ...]:
+        """The index as builtin values, for the build cache."""
+        return (self.pages.state(), self.drafts.state(), self.broken)
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> RefIndex:
+        """The inverse of `state`."""
+        index = cls((), ())
+        index.pages, index.drafts = _Lookup.from_state(state[0]), _Lookup.from_state(state[1])
+        index.broken = frozenset(state[2])
+        return index
+
     def resolve(self, text: str) -> Resolution:
         """Resolve a related entry or wiki link: entries first, then areas."""
         return self._resolve(text, (urls.TERM, urls.DEFINITION), (urls.AREA,))
@@ -74,14 +86,22 @@ class RefIndex:
             return found
         draft = self.drafts.find(text, scopes)
         if draft.target:
-            return Resolution(None, message=f"'{text}' refers to the draft {draft.target}; "
-                              "publish it or build with --drafts", code="draft-reference")
+            return Resolution(
+                None,
+                message=f"'{text}' refers to the draft {draft.target}; "
+                "publish it or build with --drafts",
+                code="draft-reference",
+            )
         if self._names_broken_page(text, scopes):
             return Resolution(None, code=BROKEN_TARGET)  # that file's own error is reported
         suggestions = self.suggest(text, scopes)
         hint = f"; did you mean {_quoted_list(suggestions)}?" if suggestions else ""
-        return Resolution(None, message=f"'{text}' does not match any page{hint}",
-                          code="unresolved-reference", suggestions=suggestions)
+        return Resolution(
+            None,
+            message=f"'{text}' does not match any page{hint}",
+            code="unresolved-reference",
+            suggestions=suggestions,
+        )
 
     def _names_broken_page(self, text: str, scopes: Sequence[tuple[str, ...]]) -> bool:
         kinds = {k for scope in scopes for k in scope}
@@ -91,13 +111,22 @@ class RefIndex:
         slug = urls.normalize_slug(text.strip())
         return any(f"{kind}/{slug}" in self.broken for kind in kinds)
 
-    def suggest(self, text: str, scopes: Sequence[tuple[str, ...]] = ((urls.TERM,
-                urls.DEFINITION, urls.AREA),)) -> tuple[str, ...]:
+    def suggest(
+        self,
+        text: str,
+        scopes: Sequence[tuple[str, ...]] = ((urls.TERM, urls.DEFINITION, urls.AREA),),
+    ) -> tuple[str, ...]:
         """Up to three references close to `text`, ranked by rapidfuzz, written in its style."""
         kinds = tuple(k for scope in scopes for k in scope)
         choices = self._choices_for(kinds)
-        matches = process.extract(text, [c for c, _ in choices], scorer=fuzz.WRatio,
-                                  processor=utils.default_process, limit=12, score_cutoff=60)
+        matches = process.extract(
+            text,
+            [c for c, _ in choices],
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=12,
+            score_cutoff=60,
+        )
         picked: dict[str, str] = {}
         for choice, _score, index in matches:
             picked.setdefault(choices[index][1], choice)
@@ -137,6 +166,20 @@ class _Lookup:
                 self.aliases[ref_key(alias)].append(page.id)
             self.names[page.id] = (page.title, page.aliases)
 
+    def state(self) -> tuple[Any, ...]:
+        return (self.ids, dict(self.slugs), dict(self.titles), dict(self.aliases), self.names)
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> _Lookup:
+        lookup = cls(())
+        ids, slugs, titles, aliases, names = state
+        lookup.ids = ids
+        lookup.slugs.update(slugs)
+        lookup.titles.update(titles)
+        lookup.aliases.update(aliases)
+        lookup.names = names
+        return lookup
+
     def find(self, text: str, scopes: Sequence[tuple[str, ...]]) -> Resolution:
         qualified = _qualified(text)
         if qualified in self.ids:
@@ -144,8 +187,11 @@ class _Lookup:
             if any(kind in scope for scope in scopes):
                 return Resolution(qualified, via="id")
             allowed = " or ".join(k for scope in scopes for k in scope)
-            return Resolution(None, message=f"'{text}' is a {kind}; only {allowed} pages "
-                              "belong here", code="wrong-kind")
+            return Resolution(
+                None,
+                message=f"'{text}' is a {kind}; only {allowed} pages belong here",
+                code="wrong-kind",
+            )
         for scope in scopes:
             hit = self._unique(text, self.slugs.get(urls.normalize_slug(text), []), scope, "slug")
             if hit.target or hit.message:
@@ -164,9 +210,13 @@ class _Lookup:
         if len(ids) == 1:
             return Resolution(ids[0], via=via)
         if len(ids) > 1:
-            return Resolution(None, message=f"'{text}' is ambiguous: it names "
-                              f"{_quoted_list(ids, 'and')}; write one of them",
-                              code="ambiguous-reference", suggestions=tuple(ids))
+            return Resolution(
+                None,
+                message=f"'{text}' is ambiguous: it names "
+                f"{_quoted_list(ids, 'and')}; write one of them",
+                code="ambiguous-reference",
+                suggestions=tuple(ids),
+            )
         return Resolution(None)
 
     def choices(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -190,6 +240,7 @@ def _quoted_list(items: Sequence[str], last: str = "or") -> str:
 
 
 # -------------------------------------------------------------------- graph
+
 
 @dataclass(frozen=True, slots=True)
 class SiteGraph:
@@ -230,31 +281,48 @@ def serial_map(fn: Callable[[Any, Any], Any], context: Any, items: Sequence[Any]
     return [fn(context, item) for item in items]
 
 
-def resolve(site: LoadedSite, memo: MutableMapping[str, Any] | None = None,
-            mapper: Mapper = serial_map,
-            recommendations: MutableMapping[str, Any] | None = None) -> ResolveResult:
+def resolve(
+    site: LoadedSite,
+    memo: MutableMapping[str, Any] | None = None,
+    mapper: Mapper = serial_map,
+    recommendations: MutableMapping[str, Any] | None = None,
+) -> ResolveResult:
     """Resolve every reference and link of a loaded site into a SiteGraph.
 
     `memo` caches rendered bodies; `recommendations` caches the Discover More lists
     together with the digest of the graph structure they were computed from.
     """
-    pages = [*site.areas, *site.entries]
-    index = RefIndex(pages, site.drafts, site.broken)
     names = _names_digest(site)
     cached = recommendations if recommendations is not None else {}
+    index = _index(site, names, cached)
     problems: list[Problem] = []
     entry_areas, related = _front_matter_refs(site, index, names, cached, problems)
-    bodies, sections, body_keys = _render_bodies(site, index, names,
-                                                 memo if memo is not None else {}, mapper, problems)
+    bodies, sections, body_keys = _render_bodies(
+        site, index, names, memo if memo is not None else {}, mapper, problems
+    )
     table = link_table(site, index, with_names=False)
     graph = _graph(site, table, entry_areas, related, bodies, sections, body_keys)
     discover = _recommendations(graph, mapper, cached.setdefault("recommendations", {}))
     return ResolveResult(dataclasses.replace(graph, discover=discover), tuple(problems))
 
 
-def _front_matter_refs(site: LoadedSite, index: RefIndex, names: str,
-                       cache: MutableMapping[str, Any], problems: list[Problem]) -> tuple[
-                           dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+def _index(site: LoadedSite, names: str, cache: MutableMapping[str, Any]) -> RefIndex:
+    """The reference index: a function of the site's names alone, so cached under them."""
+    stored = cache.get("index", {})
+    if stored.get("names") == names:
+        return RefIndex.from_state(stored["state"])
+    index = RefIndex([*site.areas, *site.entries], site.drafts, site.broken)
+    cache["index"] = {"names": names, "state": index.state()}
+    return index
+
+
+def _front_matter_refs(
+    site: LoadedSite,
+    index: RefIndex,
+    names: str,
+    cache: MutableMapping[str, Any],
+    problems: list[Problem],
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """Each entry's `areas` and `related`, resolved; reused for unchanged files while no
     title, alias or slug of the site changed (`names`)."""
     previous = cache.get("references", {})
@@ -268,10 +336,11 @@ def _front_matter_refs(site: LoadedSite, index: RefIndex, names: str,
         result = known.get(key)
         if result is None:
             found_problems: list[Problem] = []
-            result = (_resolve_refs(entry, entry.areas, index.resolve_area, found_problems),
-                      _resolve_refs(entry, entry.related, index.resolve, found_problems,
-                                    "related"),
-                      tuple(_problem_record(p) for p in found_problems))
+            result = (
+                _resolve_refs(entry, entry.areas, index.resolve_area, found_problems),
+                _resolve_refs(entry, entry.related, index.resolve, found_problems, "related"),
+                tuple(_problem_record(p) for p in found_problems),
+            )
         found[key] = result
         entry_areas[entry.id], related[entry.id] = tuple(result[0]), tuple(result[1])
         problems += [Problem(*p) for p in result[2]]
@@ -280,23 +349,48 @@ def _front_matter_refs(site: LoadedSite, index: RefIndex, names: str,
 
 
 def _problem_record(problem: Problem) -> tuple[Any, ...]:
-    return (problem.path, problem.line, problem.message, problem.code, problem.severity,
-            problem.suggestions)
+    return (
+        problem.path,
+        problem.line,
+        problem.message,
+        problem.code,
+        problem.severity,
+        problem.suggestions,
+    )
 
 
-def _resolve_refs(entry: Entry, refs: Iterable[Any], lookup: Callable[[str], Resolution],
-                  problems: list[Problem], field: str = "areas") -> tuple[str, ...]:
+def _resolve_refs(
+    entry: Entry,
+    refs: Iterable[Any],
+    lookup: Callable[[str], Resolution],
+    problems: list[Problem],
+    field: str = "areas",
+) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for ref in refs:
         result = lookup(ref.text)
         if result.code == BROKEN_TARGET:
             continue
         if result.target is None:
-            problems.append(Problem(entry.path, ref.line, f"{field}: {result.message}",
-                                    result.code, suggestions=result.suggestions))
+            problems.append(
+                Problem(
+                    entry.path,
+                    ref.line,
+                    f"{field}: {result.message}",
+                    result.code,
+                    suggestions=result.suggestions,
+                )
+            )
         elif result.target == entry.id:
-            problems.append(Problem(entry.path, ref.line, f"{field}: '{ref.text}' is this page "
-                                    "itself", "self-reference", "warning"))
+            problems.append(
+                Problem(
+                    entry.path,
+                    ref.line,
+                    f"{field}: '{ref.text}' is this page itself",
+                    "self-reference",
+                    "warning",
+                )
+            )
         else:
             found.setdefault(result.target, None)
     return tuple(found)
@@ -329,8 +423,11 @@ def _name_automaton(pages: Sequence[Page]) -> Any:
         if len(key) < 2:
             continue
         named = titles.get(key) or aliases[key]
-        areas = tuple(sorted({p.id for p in [*titles.get(key, []), *aliases.get(key, [])]
-                              if p.kind == urls.AREA}))
+        areas = tuple(
+            sorted(
+                {p.id for p in [*titles.get(key, []), *aliases.get(key, [])] if p.kind == urls.AREA}
+            )
+        )
         automaton.add_word(key, NameTarget(len(key), _link_target(named), areas))
     if len(automaton) == 0:
         return None
@@ -346,6 +443,7 @@ def _link_target(named: list[Page]) -> str | None:
 
 # ------------------------------------------------------------------- bodies
 
+
 @dataclass(frozen=True, slots=True)
 class _BodyJob:
     page_id: str
@@ -357,11 +455,14 @@ def _render_job(table: LinkTable, job: _BodyJob) -> list[RenderedBody]:
     return markdown.render_sections(job.sections, table, job.options)
 
 
-def _render_bodies(site: LoadedSite, index: RefIndex, names: str,
-                   memo: MutableMapping[str, Any], mapper: Mapper,
-                   problems: list[Problem]) -> tuple[dict[str, RenderedBody],
-                                                     dict[str, tuple[RenderedBody, ...]],
-                                                     dict[str, str]]:
+def _render_bodies(
+    site: LoadedSite,
+    index: RefIndex,
+    names: str,
+    memo: MutableMapping[str, Any],
+    mapper: Mapper,
+    problems: list[Problem],
+) -> tuple[dict[str, RenderedBody], dict[str, tuple[RenderedBody, ...]], dict[str, str]]:
     pages = [*site.areas, *site.entries]
     keys = {page.id: _body_key(page, site.config, names) for page in pages}
     missing = [_body_job(page, site.config) for page in pages if keys[page.id] not in memo]
@@ -374,8 +475,12 @@ def _render_bodies(site: LoadedSite, index: RefIndex, names: str,
     for page in pages:
         rendered = [RenderedBody.from_record(part) for part in memo[keys[page.id]]]
         for part in rendered:
-            problems += [Problem(page.path, page.body_line + p.line, p.message, p.code,
-                                 suggestions=p.suggestions) for p in part.problems]
+            problems += [
+                Problem(
+                    page.path, page.body_line + p.line, p.message, p.code, suggestions=p.suggestions
+                )
+                for p in part.problems
+            ]
         if page.kind == urls.AREA:
             sections[page.id] = tuple(rendered)
         else:
@@ -414,9 +519,16 @@ def _names_digest(site: LoadedSite) -> str:
 
 # -------------------------------------------------------------------- build
 
-def _graph(site: LoadedSite, table: LinkTable, entry_areas: dict[str, tuple[str, ...]],
-           related: dict[str, tuple[str, ...]], bodies: dict[str, RenderedBody],
-           sections: dict[str, tuple[RenderedBody, ...]], body_keys: dict[str, str]) -> SiteGraph:
+
+def _graph(
+    site: LoadedSite,
+    table: LinkTable,
+    entry_areas: dict[str, tuple[str, ...]],
+    related: dict[str, tuple[str, ...]],
+    bodies: dict[str, RenderedBody],
+    sections: dict[str, tuple[RenderedBody, ...]],
+    body_keys: dict[str, str],
+) -> SiteGraph:
     entries = {e.id: e for e in site.entries}
     links = {pid: tuple(t for t in body.links if t in table.hrefs) for pid, body in bodies.items()}
     for area_id, parts in sections.items():
@@ -450,8 +562,9 @@ def _graph(site: LoadedSite, table: LinkTable, entry_areas: dict[str, tuple[str,
     )
 
 
-def _backlinks(related: dict[str, tuple[str, ...]],
-               links: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+def _backlinks(
+    related: dict[str, tuple[str, ...]], links: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
     incoming: dict[str, set[str]] = defaultdict(set)
     for edges in (related, links):
         for source, targets in edges.items():
@@ -466,8 +579,9 @@ def newest_first(page: Page) -> tuple:
     return (-page.published.timestamp(), page.id)
 
 
-def _members(entries: Sequence[Entry],
-             entry_areas: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+def _members(
+    entries: Sequence[Entry], entry_areas: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
     grouped: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         for area_id in entry_areas[entry.id]:
@@ -475,9 +589,12 @@ def _members(entries: Sequence[Entry],
     return {a: tuple(e.id for e in sorted(group, key=newest_first)) for a, group in grouped.items()}
 
 
-def _neighbours(entries: dict[str, Entry], related: dict[str, tuple[str, ...]],
-                links: dict[str, tuple[str, ...]],
-                backlinks: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+def _neighbours(
+    entries: dict[str, Entry],
+    related: dict[str, tuple[str, ...]],
+    links: dict[str, tuple[str, ...]],
+    backlinks: dict[str, tuple[str, ...]],
+) -> dict[str, tuple[str, ...]]:
     result = {}
     for eid in entries:
         around = [*related.get(eid, ()), *links.get(eid, ()), *backlinks.get(eid, ())]
@@ -487,8 +604,10 @@ def _neighbours(entries: dict[str, Entry], related: dict[str, tuple[str, ...]],
 
 # ----------------------------------------------------------- recommendations
 
-def _recommendations(graph: SiteGraph, mapper: Mapper,
-                     cache: MutableMapping[str, Any]) -> dict[str, tuple[str, ...]]:
+
+def _recommendations(
+    graph: SiteGraph, mapper: Mapper, cache: MutableMapping[str, Any]
+) -> dict[str, tuple[str, ...]]:
     """Discover More for every entry; reused whole when the structure they read is unchanged
     (an edit to a page's text that adds no link keeps every list)."""
     structure = _structure_digest(graph)
@@ -510,14 +629,24 @@ def _structure_digest(graph: SiteGraph) -> str:
     digest = hashlib.blake2b(repr(graph.config.discover_more).encode(), digest_size=20)
     for entry in graph.entries:
         eid = entry.id
-        digest.update(repr((eid, graph.related.get(eid), graph.neighbours.get(eid),
-                            graph.entry_areas.get(eid), graph.stamps[eid],
-                            sorted(graph.title_words[eid]))).encode())
+        digest.update(
+            repr(
+                (
+                    eid,
+                    graph.related.get(eid),
+                    graph.neighbours.get(eid),
+                    graph.entry_areas.get(eid),
+                    graph.stamps[eid],
+                    sorted(graph.title_words[eid]),
+                )
+            ).encode()
+        )
     return digest.hexdigest()
 
 
 AREA_WINDOW = 8  # entries either side of a page in each of its areas' newest-first lists
-HUB_DEGREE = 40  # a neighbour linked to more pages than this is a hub: it says little about similarity
+# a neighbour linked to more pages than this is a hub: it says little about similarity
+HUB_DEGREE = 40
 
 
 def discover_more(graph: SiteGraph, entry_id: str, limit: int) -> tuple[str, ...]:
@@ -544,8 +673,11 @@ def discover_more(graph: SiteGraph, entry_id: str, limit: int) -> tuple[str, ...
     area_sets, title_words, stamps = graph.area_sets, graph.title_words, graph.stamps
 
     def rank(candidate: str) -> tuple[float, float, str]:
-        score = recommendation_score(len(areas & area_sets[candidate]), common.get(candidate, 0),
-                                     _jaccard(words, title_words[candidate]))
+        score = recommendation_score(
+            len(areas & area_sets[candidate]),
+            common.get(candidate, 0),
+            _jaccard(words, title_words[candidate]),
+        )
         return (-score, -stamps[candidate], candidate)
 
     return tuple(heapq.nsmallest(limit, candidates, key=rank))
@@ -581,5 +713,5 @@ def _area_window(graph: SiteGraph, entry_id: str) -> set[str]:
     for area_id in graph.entry_areas.get(entry_id, ()):
         members = graph.members.get(area_id, ())
         at = graph.positions.get((area_id, entry_id), 0)
-        found.update(members[max(0, at - AREA_WINDOW): at + AREA_WINDOW + 1])
+        found.update(members[max(0, at - AREA_WINDOW) : at + AREA_WINDOW + 1])
     return found

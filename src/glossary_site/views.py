@@ -77,8 +77,9 @@ class ViewContext:
         if page_id not in self._digests:
             card = self.area_card(page_id) if page_id.startswith("area/") else self.card(page_id)
             # version 0 writes no back-references, so equal cards give equal bytes
-            self._digests[page_id] = hashlib.blake2b(marshal.dumps(card, 0),
-                                                     digest_size=16).digest()
+            self._digests[page_id] = hashlib.blake2b(
+                marshal.dumps(card, 0), digest_size=16
+            ).digest()
         return self._digests[page_id]
 
     def prepare(self, memo: MutableMapping[str, bytes]) -> None:
@@ -102,12 +103,15 @@ class ViewContext:
 
 # -------------------------------------------------------------------- cards
 
+
 def _card_key(graph: SiteGraph, page: Any) -> str:
     """What a card is made of besides the site settings: the page's file, the image size
     read from static/, and for areas their first facet's text and member count."""
     if page.kind == urls.AREA:
-        return f"{page.digest}|{page.image!r}|{graph.body_keys[page.id]}|" \
-               f"{len(graph.members.get(page.id, ()))}"
+        return (
+            f"{page.digest}|{page.image!r}|{graph.body_keys[page.id]}|"
+            f"{len(graph.members.get(page.id, ()))}"
+        )
     return f"{page.digest}|{page.image!r}"
 
 
@@ -179,6 +183,7 @@ def _area_card(ctx: ViewContext, area_id: str) -> dict[str, Any]:
 
 # ------------------------------------------------------------ page frames
 
+
 def _site(ctx: ViewContext) -> dict[str, Any]:
     config = ctx.config
     return {
@@ -190,33 +195,47 @@ def _site(ctx: ViewContext) -> dict[str, Any]:
         "assets": ctx.href(urls.ASSETS),
         "feed": ctx.href(urls.FEED),
         "search_index": ctx.href(urls.SEARCH_INDEX),
-        "nav": [{"label": urls.PLURALS[k], "href": ctx.href(urls.index_path(k))}
-                for k in urls.KINDS],
+        "nav": [
+            {"label": urls.PLURALS[k], "href": ctx.href(urls.index_path(k))} for k in urls.KINDS
+        ],
     }
 
 
-def _page(ctx: ViewContext, job: Job, *, title: str, description: str, path: str,
-          trail: list[tuple[str, str]], blocks: list[dict[str, Any]],
-          extra: dict[str, Any], template: str | tuple[str, ...],
-          image: dict[str, Any] | None = None,
-          alternates: tuple[dict[str, str], ...] = ()) -> View:
+def _page(
+    ctx: ViewContext,
+    job: Job,
+    *,
+    title: str,
+    description: str,
+    path: str,
+    trail: list[tuple[str, str]],
+    blocks: list[dict[str, Any]],
+    extra: dict[str, Any],
+    template: str | tuple[str, ...],
+    image: dict[str, Any] | None = None,
+    alternates: tuple[dict[str, str], ...] = (),
+) -> View:
     pager = extra.get("pager", {})
-    return View(job_path(ctx.graph, job), template, {
-        "site": _site(ctx),
-        "page": {
-            "title": title,
-            "description": description,
-            "canonical": ctx.url(path),
-            "image": image["url"] if image else None,
-            "kind": job.kind,
-            "prev": pager.get("prev"),
-            "next": pager.get("next"),
-            "alternates": list(alternates),
+    return View(
+        job_path(ctx.graph, job),
+        template,
+        {
+            "site": _site(ctx),
+            "page": {
+                "title": title,
+                "description": description,
+                "canonical": ctx.url(path),
+                "image": image["url"] if image else None,
+                "kind": job.kind,
+                "prev": pager.get("prev"),
+                "next": pager.get("next"),
+                "alternates": list(alternates),
+            },
+            "breadcrumbs": [{"name": name, "href": ctx.href(p)} for name, p in trail],
+            "jsonld": [jsonld.dumps(block) for block in blocks],
+            **extra,
         },
-        "breadcrumbs": [{"name": name, "href": ctx.href(p)} for name, p in trail],
-        "jsonld": [jsonld.dumps(block) for block in blocks],
-        **extra,
-    })
+    )
 
 
 def _common_blocks(ctx: ViewContext, trail: list[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -233,16 +252,22 @@ def _ids(listed: tuple[tuple[str, bytes], ...]) -> list[str]:
 
 # ---------------------------------------------------------- term, definition
 
+
 def entry_inputs(ctx: ViewContext, job: Job) -> Inputs:
     """An entry page depends on itself and on the cards it lists."""
     graph = ctx.graph
     page = graph.pages[job.key]
     related = [r for r in graph.related.get(page.id, ()) if not r.startswith("area/")]
     backlinks = [b for b in graph.backlinks.get(page.id, ()) if not b.startswith("area/")]
-    return (page.digest, graph.body_keys[page.id], ctx.card_digest(page.id),
-            ctx.listed(related), ctx.listed(graph.glossary.get(page.id, ())),
-            ctx.listed(graph.discover.get(page.id, ())),
-            ctx.listed(backlinks))
+    return (
+        page.digest,
+        graph.body_keys[page.id],
+        ctx.card_digest(page.id),
+        ctx.listed(related),
+        ctx.listed(graph.glossary.get(page.id, ())),
+        ctx.listed(graph.discover.get(page.id, ())),
+        ctx.listed(backlinks),
+    )
 
 
 def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
@@ -271,13 +296,22 @@ def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         "discover": [ctx.card(d) for d in _ids(discover)],
         "backlinks": [ctx.card(b) for b in _ids(backlinks)],
     }
-    return _page(ctx, job, title=f"{page.title}{config.title_separator}{card['kind_label']}",
-                 description=page.summary, path=path, trail=trail, blocks=blocks,
-                 extra={"entry": entry}, template=(f"{page.kind}.html", "entry.html"),
-                 image=card["image"])
+    return _page(
+        ctx,
+        job,
+        title=f"{page.title}{config.title_separator}{card['kind_label']}",
+        description=page.summary,
+        path=path,
+        trail=trail,
+        blocks=blocks,
+        extra={"entry": entry},
+        template=(f"{page.kind}.html", "entry.html"),
+        image=card["image"],
+    )
 
 
 # ------------------------------------------------------------------- areas
+
 
 def area_inputs(ctx: ViewContext, job: Job) -> Inputs:
     """An area page (number 0) or resource page depends on the area and its listed slice."""
@@ -285,9 +319,16 @@ def area_inputs(ctx: ViewContext, job: Job) -> Inputs:
     area = graph.pages[job.key]
     members = graph.members.get(area.id, ())
     per_page, n = ctx.config.per_page, job.number
-    listed = members if n == 0 else members[(n - 1) * per_page: n * per_page]
-    return (area.digest, graph.body_keys[area.id], ctx.card_digest(area.id), n,
-            resource_pages(graph, area.id), len(members), ctx.listed(listed))
+    listed = members if n == 0 else members[(n - 1) * per_page : n * per_page]
+    return (
+        area.digest,
+        graph.body_keys[area.id],
+        ctx.card_digest(area.id),
+        n,
+        resource_pages(graph, area.id),
+        len(members),
+        ctx.listed(listed),
+    )
 
 
 def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
@@ -304,9 +345,16 @@ def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         trail.append((f"Resource {n}", path))
     title = f"{area.title}{sep}Area{sep}" + (f"Resource {n}" if n else config.name)
     sections = graph.area_sections[area.id]
-    facets = [{"name": f.name, "question": config.faq(f.name, area.title),
-               "anchor": urls.slugify(f.name), "html": part.html, "text": part.text}
-              for f, part in zip(area.facets, sections[1:], strict=True)]
+    facets = [
+        {
+            "name": f.name,
+            "question": config.faq(f.name, area.title),
+            "anchor": urls.slugify(f.name),
+            "html": part.html,
+            "text": part.text,
+        }
+        for f, part in zip(area.facets, sections[1:], strict=True)
+    ]
     summary = ctx.area_card(area.id)
     image = _image(ctx, area.image, area.title) or (cards[0]["image"] if cards else None)
     blocks = [
@@ -314,21 +362,37 @@ def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         jsonld.faq([(f["question"], f["text"]) for f in facets]),
         jsonld.collection(title, summary["teaser"], ctx.url(path), config.name, cards, image),
     ]
-    feed = {"type": "application/atom+xml", "title": f"{area.title}{sep}{config.name}",
-            "href": ctx.href(urls.area_feed_path(area.slug))}
-    extra = {"area": {
-        "title": area.title,
-        "image": _image(ctx, area.image, area.title),
-        "intro_html": sections[0].html,
-        "facets": facets,
-        "entries": cards,
-        "total": total,
-        "number": n,
-        "pages": pages,
-    }, "pager": _pager(ctx, area.slug, n, pages)}
-    return _page(ctx, job, title=title, description=summary["teaser"], path=path, trail=trail,
-                 blocks=blocks, extra=extra, template="area.html", image=image,
-                 alternates=(feed,))
+    feed = {
+        "type": "application/atom+xml",
+        "title": f"{area.title}{sep}{config.name}",
+        "href": ctx.href(urls.area_feed_path(area.slug)),
+    }
+    extra = {
+        "area": {
+            "title": area.title,
+            "image": _image(ctx, area.image, area.title),
+            "intro_html": sections[0].html,
+            "facets": facets,
+            "entries": cards,
+            "total": total,
+            "number": n,
+            "pages": pages,
+        },
+        "pager": _pager(ctx, area.slug, n, pages),
+    }
+    return _page(
+        ctx,
+        job,
+        title=title,
+        description=summary["teaser"],
+        path=path,
+        trail=trail,
+        blocks=blocks,
+        extra=extra,
+        template="area.html",
+        image=image,
+        alternates=(feed,),
+    )
 
 
 def _pager(ctx: ViewContext, slug: str, number: int, pages: int) -> dict[str, Any]:
@@ -339,8 +403,9 @@ def _pager(ctx: ViewContext, slug: str, number: int, pages: int) -> dict[str, An
         return ctx.href(urls.resource_path(slug, n))
 
     return {
-        "pages": [{"number": n, "href": href(n), "current": n == number}
-                  for n in range(1, pages + 1)],
+        "pages": [
+            {"number": n, "href": href(n), "current": n == number} for n in range(1, pages + 1)
+        ],
         "prev": href(number - 1) if number > 1 else None,
         "next": href(number + 1) if 0 < number < pages else None,
         "all": ctx.href(urls.page_path(urls.AREA, slug)),
@@ -349,11 +414,11 @@ def _pager(ctx: ViewContext, slug: str, number: int, pages: int) -> dict[str, An
 
 # ------------------------------------------------------------ indexes, home
 
+
 def index_inputs(ctx: ViewContext, job: Job) -> Inputs:
     """A kind's index depends on the cards of every page of that kind."""
     graph = ctx.graph
-    pages = graph.areas if job.key == urls.AREA else [e for e in graph.entries
-                                                       if e.kind == job.key]
+    pages = graph.areas if job.key == urls.AREA else [e for e in graph.entries if e.kind == job.key]
     return (ctx.listed(p.id for p in pages),)
 
 
@@ -370,11 +435,24 @@ def index_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     blocks = _common_blocks(ctx, trail)
     if kind != urls.AREA:
         blocks.append(jsonld.defined_term_set(ctx.url(path), f"{config.name} {plural}", items))
-    return _page(ctx, job, title=f"{plural}{config.title_separator}{config.name}",
-                 description=f"All {len(items)} {plural.lower()} of {config.name}, A to Z.",
-                 path=path, trail=trail, blocks=blocks, template="index.html",
-                 extra={"index": {"kind": kind, "label": plural, "count": len(items),
-                                  "letters": _letters(items)}})
+    return _page(
+        ctx,
+        job,
+        title=f"{plural}{config.title_separator}{config.name}",
+        description=f"All {len(items)} {plural.lower()} of {config.name}, A to Z.",
+        path=path,
+        trail=trail,
+        blocks=blocks,
+        template="index.html",
+        extra={
+            "index": {
+                "kind": kind,
+                "label": plural,
+                "count": len(items),
+                "letters": _letters(items),
+            }
+        },
+    )
 
 
 def _sort_title(title: str) -> str:
@@ -391,8 +469,14 @@ def _letters(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for item in items:
         groups.setdefault(_letter(item["title"]), []).append(item)
     order = sorted(groups, key=lambda g: (g == "#", not g.isascii(), g))
-    return [{"letter": g, "anchor": "letter-" + ("0" if g == "#" else urls.slugify(g)),
-             "members": groups[g]} for g in order]
+    return [
+        {
+            "letter": g,
+            "anchor": "letter-" + ("0" if g == "#" else urls.slugify(g)),
+            "members": groups[g],
+        }
+        for g in order
+    ]
 
 
 def home_inputs(ctx: ViewContext, job: Job) -> Inputs:
@@ -401,8 +485,12 @@ def home_inputs(ctx: ViewContext, job: Job) -> Inputs:
     counts = tuple(sum(1 for e in graph.entries if e.kind == kind) for kind in urls.ENTRY_KINDS)
     areas = sorted(graph.areas, key=lambda a: (-len(graph.members.get(a.id, ())), a.id))
     latest = sorted(graph.entries, key=newest_first)[:HOME_LISTS]
-    return (len(graph.areas), counts, ctx.listed(a.id for a in areas[:HOME_LISTS]),
-            ctx.listed(e.id for e in latest))
+    return (
+        len(graph.areas),
+        counts,
+        ctx.listed(a.id for a in areas[:HOME_LISTS]),
+        ctx.listed(e.id for e in latest),
+    )
 
 
 def home_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
@@ -412,16 +500,28 @@ def home_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     counts = {urls.AREA: area_count, urls.TERM: terms, urls.DEFINITION: definitions}
     trail = [("Home", "")]
     home = {
-        "indexes": [{"label": urls.PLURALS[k], "href": ctx.href(urls.index_path(k)),
-                     "count": counts[k]} for k in urls.KINDS],
+        "indexes": [
+            {"label": urls.PLURALS[k], "href": ctx.href(urls.index_path(k)), "count": counts[k]}
+            for k in urls.KINDS
+        ],
         "areas": [ctx.area_card(a) for a in _ids(areas)],
         "latest": [ctx.card(e) for e in _ids(latest)],
     }
     description = config.description or (
         f"{config.name}: a glossary of {terms} terms and {definitions} definitions "
-        f"in {area_count} areas.")
-    return _page(ctx, job, title=config.name, description=description, path="", trail=trail,
-                 blocks=_common_blocks(ctx, trail), template="home.html", extra={"home": home})
+        f"in {area_count} areas."
+    )
+    return _page(
+        ctx,
+        job,
+        title=config.name,
+        description=description,
+        path="",
+        trail=trail,
+        blocks=_common_blocks(ctx, trail),
+        template="home.html",
+        extra={"home": home},
+    )
 
 
 def no_inputs(ctx: ViewContext, job: Job) -> Inputs:
@@ -433,9 +533,17 @@ def not_found_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     """The 404 page static hosts serve for unknown paths."""
     config = ctx.config
     trail = [("Home", "")]
-    return _page(ctx, job, title=f"Page not found{config.title_separator}{config.name}",
-                 description="This page does not exist.", path=urls.NOT_FOUND, trail=trail,
-                 blocks=_common_blocks(ctx, trail), template="404.html", extra={})
+    return _page(
+        ctx,
+        job,
+        title=f"Page not found{config.title_separator}{config.name}",
+        description="This page does not exist.",
+        path=urls.NOT_FOUND,
+        trail=trail,
+        blocks=_common_blocks(ctx, trail),
+        template="404.html",
+        extra={},
+    )
 
 
 def robots_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
@@ -444,6 +552,7 @@ def robots_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
 
 
 # ------------------------------------------------------- feeds, sitemap, search
+
 
 def _newest_modified(ctx: ViewContext, ids: Iterable[str]) -> list[str]:
     pages = [ctx.graph.pages[i] for i in ids]
@@ -458,8 +567,7 @@ def feed_inputs(ctx: ViewContext, job: Job) -> Inputs:
         head, ids = "", _newest_modified(ctx, (e.id for e in graph.entries))
     else:
         head, ids = job.key, _newest_modified(ctx, graph.members.get(job.key, ()))
-    fallback = "" if ids else _date(max((p.modified for p in graph.pages.values()),
-                                        default=_EPOCH))
+    fallback = "" if ids else _date(max((p.modified for p in graph.pages.values()), default=_EPOCH))
     return (ctx.card_digest(head) if head else b"", fallback, ctx.listed(ids))
 
 
@@ -477,12 +585,21 @@ def feed_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         feed_path = urls.area_feed_path(area.slug)
     pages = ctx.graph.pages
     updated = _date(max(pages[i].modified for i in ids)) if ids else fallback
-    return View(job_path(ctx.graph, job), "feed.xml", {
-        "feed": {"title": title, "id": ctx.url(page_path), "link": ctx.url(page_path),
-                 "self": ctx.url(feed_path), "updated": updated,
-                 "author": config.site_author.name},
-        "items": [ctx.card(i) for i in ids],
-    })
+    return View(
+        job_path(ctx.graph, job),
+        "feed.xml",
+        {
+            "feed": {
+                "title": title,
+                "id": ctx.url(page_path),
+                "link": ctx.url(page_path),
+                "self": ctx.url(feed_path),
+                "updated": updated,
+                "author": config.site_author.name,
+            },
+            "items": [ctx.card(i) for i in ids],
+        },
+    )
 
 
 def sitemap_inputs(ctx: ViewContext, job: Job) -> Inputs:
@@ -500,7 +617,7 @@ def sitemap_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         context = {"urls": [], "sitemaps": [ctx.url(f"sitemap-{n}.xml") for n in range(1, parts)]}
     else:
         start = (job.number - 1) * SITEMAP_LIMIT
-        context = {"urls": entries[start: start + SITEMAP_LIMIT], "sitemaps": []}
+        context = {"urls": entries[start : start + SITEMAP_LIMIT], "sitemaps": []}
     return View(job_path(ctx.graph, job), "sitemap.xml", context)
 
 
@@ -516,17 +633,34 @@ def search_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     records = []
     for area_id in _ids(areas):
         card = ctx.area_card(area_id)
-        records.append({"id": area_id, "t": card["title"], "u": card["href"], "k": "Area",
-                        "s": card["teaser"], "a": list(ctx.graph.pages[area_id].aliases)})
+        records.append(
+            {
+                "id": area_id,
+                "t": card["title"],
+                "u": card["href"],
+                "k": "Area",
+                "s": card["teaser"],
+                "a": list(ctx.graph.pages[area_id].aliases),
+            }
+        )
     for entry_id in _ids(entries):
         card = ctx.card(entry_id)
-        records.append({"id": entry_id, "t": card["title"], "u": card["href"],
-                        "k": card["kind_label"], "s": card["summary"], "a": card["aliases"]})
+        records.append(
+            {
+                "id": entry_id,
+                "t": card["title"],
+                "u": card["href"],
+                "k": card["kind_label"],
+                "s": card["summary"],
+                "a": card["aliases"],
+            }
+        )
     return View(urls.SEARCH_INDEX, None, {"json": records})
 
 
-PAGE_KINDS: dict[str, tuple[Callable[[ViewContext, Job], Inputs],
-                            Callable[[ViewContext, Job, Inputs], View]]] = {
+PAGE_KINDS: dict[
+    str, tuple[Callable[[ViewContext, Job], Inputs], Callable[[ViewContext, Job, Inputs], View]]
+] = {
     "entry": (entry_inputs, entry_view),
     "area": (area_inputs, area_view),
     "resource": (area_inputs, area_view),

@@ -50,7 +50,7 @@ class Staging:
     out: Path
     tmp: Path
     previous: Mapping[str, Record] = field(default_factory=dict)  # verified still there
-    earlier: Mapping[str, Record] = field(default_factory=dict)   # all the last build wrote
+    earlier: Mapping[str, Record] = field(default_factory=dict)  # all the last build wrote
     written: dict[str, Record] = field(default_factory=dict)
     staged: list[str] = field(default_factory=list)
     reused: int = 0
@@ -74,7 +74,7 @@ class Staging:
             try:
                 view = memoryview(data)
                 while view:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
             finally:
                 os.close(fd)
         self._record(path, digest, target)
@@ -140,8 +140,9 @@ class Staging:
             os.rename(self.tmp, self.out)
         if old.exists():
             # deleting thousands of old files is slow; the caller overlaps it with other work
-            self._cleanup = threading.Thread(target=shutil.rmtree, args=(old,),
-                                             kwargs={"ignore_errors": True})
+            self._cleanup = threading.Thread(
+                target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}
+            )
             self._cleanup.start()
 
     def _commit_sparse(self) -> None:
@@ -157,8 +158,10 @@ class Staging:
             try:
                 _apply(self.out, self.tmp, journal)
             except OSError as exc:
-                raise OutputError(f"updating {self.out} failed half-way ({exc}); the next "
-                                  "build completes the update before anything else") from exc
+                raise OutputError(
+                    f"updating {self.out} failed half-way ({exc}); the next "
+                    "build completes the update before anything else"
+                ) from exc
         self._applying = False
         shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -210,8 +213,14 @@ def still_there(out: Path, records: Mapping[str, Record]) -> dict[str, Record]:
 def safe_parts(path: str) -> list[str]:
     """The segments of a relative output path, refusing anything that could leave the folder."""
     parts = path.split("/")
-    if (not path or path.startswith("/") or "\\" in path or "\x00" in path
-            or any(p in ("", ".", "..") for p in parts) or ":" in parts[0]):
+    if (
+        not path
+        or path.startswith("/")
+        or "\\" in path
+        or "\x00" in path
+        or any(p in ("", ".", "..") for p in parts)
+        or ":" in parts[0]
+    ):
         raise OutputError(f"refusing to write outside the output folder: {path!r}")
     return parts
 
@@ -301,9 +310,14 @@ def _output_errors(out: Path) -> Iterator[None]:
     except OutputError:
         raise
     except OSError as exc:
-        reason = {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied",
-                  errno.EROFS: "the file system is read-only", errno.EDQUOT: "disk quota exceeded",
-                  errno.EPERM: "operation not permitted"}.get(exc.errno, exc.strerror or str(exc))
+        reason = {
+            errno.ENOSPC: "the disk is full",
+            errno.EACCES: "permission denied",
+            errno.EROFS: "the file system is read-only",
+            errno.EDQUOT: "disk quota exceeded",
+            errno.EPERM: "operation not permitted",
+        }.get(exc.errno, exc.strerror or str(exc))
         where = exc.filename or out
-        raise OutputError(f"cannot write {where}: {reason}; the previous output in {out} "
-                          "is untouched") from exc
+        raise OutputError(
+            f"cannot write {where}: {reason}; the previous output in {out} is untouched"
+        ) from exc

@@ -211,3 +211,25 @@ def test_cached_build_with_drafts_accepts_link_rejected_before(tmp_path):
     build_in(site, drafts=True)
     html = (site / "build/term/x/index.html").read_text(encoding="utf-8")
     assert 'href="/definition/wip/"' in html
+
+
+def test_cached_build_follows_an_area_alias_change(tmp_path):
+    """An area's aliases appear only in the search index: its key must still change."""
+    import json
+
+    from tests.conftest import area, build_in, page, write_site
+
+    root = write_site(
+        tmp_path / "site",
+        {
+            "content/area/margin.md": area("Margin", aliases=["collateral"]),
+            "content/term/lev.md": page("Leverage", areas=["margin"]),
+        },
+    )
+    build_in(root)
+    (root / "content/area/margin.md").write_text(
+        area("Margin", aliases=["haircuts"]), encoding="utf-8"
+    )
+    build_in(root)
+    records = json.loads((root / "build/search-index.json").read_text(encoding="utf-8"))
+    assert [r["a"] for r in records if r["id"] == "area/margin"] == [["haircuts"]]

@@ -174,6 +174,8 @@ def _area_card(ctx: ViewContext, area_id: str) -> dict[str, Any]:
         "facet": first.name,
         "sentence": sentence,
         "teaser": f"{first.name}{ctx.config.title_separator}{sentence}",
+        "kind_label": urls.LABELS[urls.AREA],
+        "aliases": list(area.aliases),
         "count": len(ctx.graph.members.get(area_id, ())),
         "image": _image(ctx, area.image, area.title),
         "published": _date(area.published),
@@ -630,31 +632,19 @@ def search_inputs(ctx: ViewContext, job: Job) -> Inputs:
 def search_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     """The search index: one record per page, read by the theme's search script."""
     areas, entries = inputs
-    records = []
-    for area_id in _ids(areas):
-        card = ctx.area_card(area_id)
-        records.append(
-            {
-                "id": area_id,
-                "t": card["title"],
-                "u": card["href"],
-                "k": "Area",
-                "s": card["teaser"],
-                "a": list(ctx.graph.pages[area_id].aliases),
-            }
-        )
-    for entry_id in _ids(entries):
-        card = ctx.card(entry_id)
-        records.append(
-            {
-                "id": entry_id,
-                "t": card["title"],
-                "u": card["href"],
-                "k": card["kind_label"],
-                "s": card["summary"],
-                "a": card["aliases"],
-            }
-        )
+    cards = [(ctx.area_card(a), "teaser") for a in _ids(areas)]
+    cards += [(ctx.card(e), "summary") for e in _ids(entries)]
+    records = [
+        {
+            "id": card["id"],
+            "t": card["title"],
+            "u": card["href"],
+            "k": card["kind_label"],
+            "s": card[text],
+            "a": card["aliases"],
+        }
+        for card, text in cards
+    ]
     return View(urls.SEARCH_INDEX, None, {"json": records})
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import html5lib
 import pytest
 
-from glossary_site import markdown
-from glossary_site.load import LoadOptions, load_site, scan_site
+from glossary_site import autolink, markdown
+from glossary_site.load import LoadOptions, load_site
 from glossary_site.markdown import Options, first_sentence
 from glossary_site.resolve import RefIndex, link_table
+from glossary_site.scan import scan_site
 from tests.conftest import area, page, write_site
 
 TITLES = {
@@ -264,10 +265,10 @@ def test_mentions_are_found_among_ten_thousand_titles():
     names = ahocorasick.Automaton()
     for n in range(10_000):
         key = f"term number {n}"
-        names.add_word(key, markdown.NameTarget(len(key), f"term/t{n}", ()))
+        names.add_word(key, autolink.NameTarget(len(key), f"term/t{n}", ()))
     names.make_automaton()
     text = " ".join(f"see term number {n} now" for n in range(0, 10_000, 7))
-    found = markdown.find_mentions(text, names)
+    found = autolink.find_mentions(text, names)
     assert [name.target for _, _, name in found] == [f"term/t{n}" for n in range(0, 10_000, 7)]
 
 

@@ -9,8 +9,8 @@ import pytest
 from glossary_site.build import BuildOptions, analyse
 from glossary_site.cache import BuildCache
 from glossary_site.errors import ContentError
-from glossary_site.load import scan_site
 from glossary_site.resolve import SiteGraph, discover_more, plural_variants, ref_key
+from glossary_site.scan import scan_site
 from tests.conftest import area, build_in, find_all, page, parse_html, text_of, write_site
 
 

@@ -12,10 +12,11 @@ from typing import Any
 from . import parallel
 from .cache import BuildCache, code_salt
 from .errors import ContentError, OutputError, Problem, errors_only
-from .load import LoadedSite, LoadOptions, Scan, SourceFile, load_site, scan_site
+from .load import LoadedSite, LoadOptions, load_site
 from .outputs import job_path, plan
 from .render import Renderer, render_job, template_problems
 from .resolve import SiteGraph, resolve
+from .scan import Scan, SourceFile, scan_site
 from .write import Staging, begin, recover, still_there
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -108,7 +109,7 @@ def build(
     scan = scan_site(root, cache.files)
     cache.files.clear()
     cache.files.update(scan.signatures)
-    fingerprint = f"{code_salt()}:{scan.fingerprint(_load_options(options))}"
+    fingerprint = input_fingerprint(scan, _load_options(options))
     unchanged = _up_to_date(out, cache, fingerprint, started)
     if unchanged is not None:
         return unchanged
@@ -147,6 +148,21 @@ def build(
     staging.wait()
     timings["save"] = time.perf_counter() - mark
     return report
+
+
+def input_fingerprint(scan: Scan, options: LoadOptions) -> str:
+    """A digest of everything a build reads, and of this code: equal fingerprints, equal sites."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr((code_salt(), options, scan.theme.digest)).encode())
+    digest.update(scan.config_raw or b"\0none")
+    for source in scan.sources:
+        digest.update(f"\0{source.rel}\0{source.digest}".encode())
+    for item in scan.static:
+        digest.update(f"\1{item.path}\0{item.size}\0{item.mtime_ns}".encode())
+    for item in scan.theme.assets:
+        digest.update(f"\2{item.path}\0{item.size}\0{item.mtime_ns}".encode())
+    digest.update(repr(scan.problems).encode())
+    return digest.hexdigest()
 
 
 def _up_to_date(

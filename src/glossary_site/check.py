@@ -18,9 +18,9 @@ from rapidfuzz import fuzz, process
 from .build import BuildOptions, analyse
 from .cache import BuildCache
 from .errors import ContentError, Problem
-from .load import scan_site
 from .model import Page
 from .resolve import SiteGraph, ref_key
+from .scan import scan_site
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
 from . import urls
+from .autolink import Linking, link_mentions, visible_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +45,6 @@ class Resolver(Protocol):
     def resolve(self, text: str) -> Resolution: ...
 
     def suggest(self, text: str) -> tuple[str, ...]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class NameTarget:
-    """What a lower-cased title or alias points to in running text."""
-
-    length: int
-    target: str | None  # page to link, None when only areas carry the name
-    areas: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,10 +280,14 @@ def _site_links(state: StateCore) -> None:
                 _prepare_image(child, page)
     if page.table.names is None:
         return
+    linking = Linking(page.table.names, page.table.hrefs, page.options.self_id, page.linked)
     for i, parent in inlines:
         in_heading = i > 0 and state.tokens[i - 1].type == "heading_open"
         linkable = page.options.auto_link and not in_heading
-        parent.children = _auto_link(parent.children or [], page, linkable)
+        parent.children = link_mentions(parent.children or [], linking, linkable)
+    for target in linking.new_links:
+        _note_link(page, target, explicit=False)
+    page.areas.update(linking.areas)
 
 
 def _shift_headings(tokens: list[Token], base: int) -> None:
@@ -379,152 +375,5 @@ def _note_link(page: _PageState, target: str, explicit: bool) -> None:
         page.linked.add(target)
 
 
-_TEXTUAL = {"text": None, "softbreak": "\n"}
-
-
-def _auto_link(children: list[Token], page: _PageState, linkable: bool) -> list[Token]:
-    out: list[Token] = []
-    depth = 0
-    i = 0
-    while i < len(children):
-        child = children[i]
-        if child.type not in _TEXTUAL:
-            depth += _link_depth(child)
-            out.append(child)
-            i += 1
-            continue
-        j = i
-        while j < len(children) and children[j].type in _TEXTUAL:
-            j += 1
-        before, after = _char_before(children, i), _char_after(children, j)
-        out.extend(_link_run(children[i:j], before, after, page, linkable and depth == 0))
-        i = j
-    return out
-
-
-def _link_depth(token: Token) -> int:
-    if token.type == "link_open":
-        return 1
-    if token.type == "link_close":
-        return -1
-    if token.type == "html_inline":
-        tag = token.content.lower()
-        if tag.startswith("<a ") or tag == "<a>":
-            return 1
-        if tag.startswith("</a"):
-            return -1
-    return 0
-
-
-def _visible(token: Token) -> str:
-    if token.type in ("text", "code_inline"):
-        return token.content
-    if token.type in ("softbreak", "hardbreak"):
-        return " "
-    if token.type == "wikilink":
-        return token.meta["text"]
-    return ""
-
-
-def _char_before(children: list[Token], index: int) -> str:
-    for token in reversed(children[:index]):
-        text = _visible(token)
-        if text:
-            return text[-1]
-    return " "
-
-
-def _char_after(children: list[Token], index: int) -> str:
-    for token in children[index:]:
-        text = _visible(token)
-        if text:
-            return text[0]
-    return " "
-
-
-def _link_run(
-    run: list[Token], before: str, after: str, page: _PageState, linkable: bool
-) -> list[Token]:
-    combined = "".join(tok.content if tok.type == "text" else "\n" for tok in run)
-    chosen = []
-    for start, end, name in find_mentions(combined, page.table.names, before, after):
-        page.areas.update(dict.fromkeys(a for a in name.areas if a != page.options.self_id))
-        target = name.target
-        if not linkable or target is None or target == page.options.self_id:
-            continue
-        if target in page.linked:
-            continue
-        page.linked.add(target)
-        _note_link(page, target, explicit=False)
-        chosen.append((start, end, target))
-    if not chosen:
-        return run
-    return _emit(combined, chosen, page.table.hrefs)
-
-
-def find_mentions(
-    text: str, names: Any, before: str = " ", after: str = " "
-) -> list[tuple[int, int, NameTarget]]:
-    """Whole-word, case-insensitive mentions; overlapping ones resolved leftmost-longest."""
-    lowered = _lower_same_length(text).replace("\n", " ")
-    found = []
-    for end, name in names.iter(lowered):
-        start = end - name.length + 1
-        left = lowered[start - 1] if start > 0 else before
-        right = lowered[end + 1] if end + 1 < len(lowered) else after
-        if _joins(left, lowered[start]) or _joins(lowered[end], right):
-            continue
-        found.append((start, end + 1, name))
-    found.sort(key=lambda m: (m[0], m[0] - m[1]))
-    chosen, reach = [], 0
-    for start, end, name in found:
-        if start >= reach:
-            chosen.append((start, end, name))
-            reach = end
-    return chosen
-
-
-def _joins(a: str, b: str) -> bool:
-    """True when a and b are both word characters, i.e. the boundary is inside a word."""
-    return (a.isalnum() or a == "_") and (b.isalnum() or b == "_")
-
-
-def _lower_same_length(text: str) -> str:
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-
-
-def _emit(text: str, chosen: list[tuple[int, int, str]], hrefs: Mapping[str, str]) -> list[Token]:
-    tokens: list[Token] = []
-    pos = 0
-    for start, end, target in chosen:
-        tokens.extend(_text_tokens(text[pos:start]))
-        tokens.append(
-            Token("link_open", "a", 1, attrs={"href": hrefs[target], "class": "autolink"})
-        )
-        tokens.extend(_text_tokens(text[start:end]))
-        tokens.append(Token("link_close", "a", -1))
-        pos = end
-    tokens.extend(_text_tokens(text[pos:]))
-    return tokens
-
-
-def _text_tokens(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    for n, piece in enumerate(text.split("\n")):
-        if n:
-            tokens.append(Token("softbreak", "br", 0))
-        if piece:
-            tokens.append(Token("text", "", 0, content=piece))
-    return tokens
-
-
 def _inline_text(token: Token) -> str:
-    return "".join(_visible(child) for child in token.children or ()).strip()
-
-
-def name_key(text: str) -> str:
-    """How a title or alias is matched in running text: lower case, single spaces."""
-    return " ".join(_lower_same_length(text).split())
+    return "".join(visible_text(child) for child in token.children or ()).strip()

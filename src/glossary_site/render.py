@@ -17,10 +17,11 @@ from typing import Any
 
 import jinja2
 
+from .cards import ViewContext
 from .errors import Problem
 from .load import Theme
 from .outputs import Job, job_path
-from .views import PAGE_KINDS, ViewContext
+from .views import PAGE_KINDS
 
 
 @dataclass(frozen=True, slots=True)

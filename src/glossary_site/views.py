@@ -1,4 +1,4 @@
-"""What each page shows, as plain data for its template, and the inputs it is made from.
+"""What each HTML page shows, as plain data for its template, and the inputs it is made from.
 
 Every page kind has two functions. `inputs` gathers cheaply everything the page depends
 on besides the site settings and templates: its own digests, and the ids of what it
@@ -9,178 +9,16 @@ computes inputs for every page but views only for pages that changed.
 
 from __future__ import annotations
 
-import hashlib
-import marshal
 import unicodedata
-from collections.abc import Callable, Iterable, MutableMapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any
 
-from . import jsonld, urls
-from .config import SiteConfig
-from .markdown import first_sentence
-from .model import Author, Image
-from .outputs import SITEMAP_LIMIT, Job, job_path, resource_pages, sitemap_files, sitemap_paths
-from .resolve import SiteGraph, newest_first
+from . import jsonld, sitefiles, urls
+from .cards import Inputs, View, ViewContext, ids_of, image_view
+from .graph import newest_first
+from .outputs import Job, job_path, resource_pages
 
 HOME_LISTS = 12
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-Inputs = tuple[Any, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    """What a job renders: a template (or a JSON document when None) and its context."""
-
-    path: str
-    template: str | tuple[str, ...] | None
-    context: dict[str, Any]
-
-
-@dataclass
-class ViewContext:
-    """The graph plus per-process memos of the cards many pages share."""
-
-    graph: SiteGraph
-    _cards: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _area_cards: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _digests: dict[str, bytes] = field(default_factory=dict)
-
-    @property
-    def config(self) -> SiteConfig:
-        """The site settings."""
-        return self.graph.config
-
-    def url(self, path: str) -> str:
-        """Absolute URL of a site path."""
-        return urls.absolute(self.config.base_url, path)
-
-    def href(self, path: str) -> str:
-        """Root-relative link to a site path."""
-        return urls.href(self.config.base_path, path)
-
-    def card(self, entry_id: str) -> dict[str, Any]:
-        """What lists show of an entry."""
-        if entry_id not in self._cards:
-            self._cards[entry_id] = _entry_card(self, self.graph.pages[entry_id])
-        return self._cards[entry_id]
-
-    def area_card(self, area_id: str) -> dict[str, Any]:
-        """What lists show of an area: its first facet as "Facet ⎊ first sentence"."""
-        if area_id not in self._area_cards:
-            self._area_cards[area_id] = _area_card(self, area_id)
-        return self._area_cards[area_id]
-
-    def card_digest(self, page_id: str) -> bytes:
-        """A digest of the card of a page (entry or area): it changes when the card does."""
-        if page_id not in self._digests:
-            card = self.area_card(page_id) if page_id.startswith("area/") else self.card(page_id)
-            # version 0 writes no back-references, so equal cards give equal bytes
-            self._digests[page_id] = hashlib.blake2b(
-                marshal.dumps(card, 0), digest_size=16
-            ).digest()
-        return self._digests[page_id]
-
-    def prepare(self, memo: MutableMapping[str, bytes]) -> None:
-        """Compute every card digest once, before workers fork, reusing those of pages whose
-        card inputs did not change since the last build (`memo`, kept by the caller)."""
-        graph = self.graph
-        used: dict[str, bytes] = {}
-        for page in [*graph.areas, *graph.entries]:
-            key = _card_key(graph, page)
-            digest = memo.get(key)
-            if digest is None:
-                digest = self.card_digest(page.id)
-            used[key] = self._digests[page.id] = digest
-        memo.clear()
-        memo.update(used)
-
-    def listed(self, ids: Iterable[str]) -> tuple[tuple[str, bytes], ...]:
-        """Ids with the digests of their cards: the inputs of a list on a page."""
-        return tuple((i, self.card_digest(i)) for i in ids)
-
-
-# -------------------------------------------------------------------- cards
-
-
-def _card_key(graph: SiteGraph, page: Any) -> str:
-    """What a card is made of besides the site settings: the page's file, the image size
-    read from static/, and for areas their first facet's text and member count."""
-    if page.kind == urls.AREA:
-        return (
-            f"{page.digest}|{page.image!r}|{graph.body_keys[page.id]}|"
-            f"{len(graph.members.get(page.id, ()))}"
-        )
-    return f"{page.digest}|{page.image!r}"
-
-
-def _date(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def _image(ctx: ViewContext, image: Image | None, title: str) -> dict[str, Any] | None:
-    if image is None:
-        return None
-    remote = urls.is_remote(image.src)
-    return {
-        "src": image.src if remote else ctx.href(image.src),
-        "url": image.src if remote else ctx.url(image.src),
-        "width": image.width,
-        "height": image.height,
-        "alt": image.caption or title,
-        "caption": image.caption,
-    }
-
-
-def _author(author: Author) -> dict[str, Any]:
-    return {"name": author.name, "url": author.url}
-
-
-def _entry_card(ctx: ViewContext, page: Any) -> dict[str, Any]:
-    sep = ctx.config.title_separator
-    label = urls.LABELS[page.kind]
-    path = urls.page_path(page.kind, page.slug)
-    return {
-        "id": page.id,
-        "kind": page.kind,
-        "kind_label": label,
-        "title": page.title,
-        "headline": f"{page.title}{sep}{label}",
-        "summary": page.summary,
-        "meaning": f"Meaning{sep}{page.summary}{sep}{label}",
-        "href": ctx.href(path),
-        "url": ctx.url(path),
-        "published": _date(page.published),
-        "modified": _date(page.modified),
-        "published_day": page.published.date().isoformat(),
-        "modified_day": page.modified.date().isoformat(),
-        "image": _image(ctx, page.image, page.title),
-        "author": _author(page.author or ctx.config.site_author),
-        "aliases": list(page.aliases),
-    }
-
-
-def _area_card(ctx: ViewContext, area_id: str) -> dict[str, Any]:
-    area = ctx.graph.pages[area_id]
-    path = urls.page_path(area.kind, area.slug)
-    first = area.facets[0]
-    sentence = first_sentence(ctx.graph.area_sections[area_id][1].text)
-    return {
-        "id": area_id,
-        "title": area.title,
-        "href": ctx.href(path),
-        "url": ctx.url(path),
-        "facet": first.name,
-        "sentence": sentence,
-        "teaser": f"{first.name}{ctx.config.title_separator}{sentence}",
-        "kind_label": urls.LABELS[urls.AREA],
-        "aliases": list(area.aliases),
-        "count": len(ctx.graph.members.get(area_id, ())),
-        "image": _image(ctx, area.image, area.title),
-        "published": _date(area.published),
-        "modified": _date(area.modified),
-    }
 
 
 # ------------------------------------------------------------ page frames
@@ -248,10 +86,6 @@ def _common_blocks(ctx: ViewContext, trail: list[tuple[str, str]]) -> list[dict[
     ]
 
 
-def _ids(listed: tuple[tuple[str, bytes], ...]) -> list[str]:
-    return [page_id for page_id, _ in listed]
-
-
 # ---------------------------------------------------------- term, definition
 
 
@@ -282,7 +116,7 @@ def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     path = urls.page_path(page.kind, page.slug)
     set_path = urls.index_path(page.kind)
     trail = [("Home", ""), (card["kind_label"], set_path), (page.title, path)]
-    glossary = [ctx.area_card(a) for a in _ids(glossary_ids)]
+    glossary = [ctx.area_card(a) for a in ids_of(glossary_ids)]
     blocks = [
         *_common_blocks(ctx, trail),
         jsonld.article(card, config.name),
@@ -293,10 +127,10 @@ def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         **card,
         "index_href": ctx.href(set_path),
         "body_html": graph.bodies[page.id].html,
-        "related": [ctx.card(r) for r in _ids(related)],
+        "related": [ctx.card(r) for r in ids_of(related)],
         "glossary": glossary,
-        "discover": [ctx.card(d) for d in _ids(discover)],
-        "backlinks": [ctx.card(b) for b in _ids(backlinks)],
+        "discover": [ctx.card(d) for d in ids_of(discover)],
+        "backlinks": [ctx.card(b) for b in ids_of(backlinks)],
     }
     return _page(
         ctx,
@@ -339,7 +173,7 @@ def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     graph, config = ctx.graph, ctx.config
     area = graph.pages[job.key]
     sep = config.title_separator
-    cards = [ctx.card(m) for m in _ids(listed)]
+    cards = [ctx.card(m) for m in ids_of(listed)]
     area_path = urls.page_path(area.kind, area.slug)
     path = area_path if n == 0 else urls.resource_path(area.slug, n)
     trail = [("Home", ""), ("Area", urls.index_path(urls.AREA)), (area.title, area_path)]
@@ -358,7 +192,7 @@ def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         for f, part in zip(area.facets, sections[1:], strict=True)
     ]
     summary = ctx.area_card(area.id)
-    image = _image(ctx, area.image, area.title) or (cards[0]["image"] if cards else None)
+    image = image_view(ctx, area.image, area.title) or (cards[0]["image"] if cards else None)
     blocks = [
         *_common_blocks(ctx, trail),
         jsonld.faq([(f["question"], f["text"]) for f in facets]),
@@ -372,7 +206,7 @@ def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     extra = {
         "area": {
             "title": area.title,
-            "image": _image(ctx, area.image, area.title),
+            "image": image_view(ctx, area.image, area.title),
             "intro_html": sections[0].html,
             "facets": facets,
             "entries": cards,
@@ -431,7 +265,7 @@ def index_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     plural = urls.PLURALS[kind]
     path = urls.index_path(kind)
     card = ctx.area_card if kind == urls.AREA else ctx.card
-    items = [card(i) for i in _ids(inputs[0])]
+    items = [card(i) for i in ids_of(inputs[0])]
     items.sort(key=lambda c: (_sort_title(c["title"]), c["id"]))
     trail = [("Home", ""), (urls.LABELS[kind], path)]
     blocks = _common_blocks(ctx, trail)
@@ -506,8 +340,8 @@ def home_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
             {"label": urls.PLURALS[k], "href": ctx.href(urls.index_path(k)), "count": counts[k]}
             for k in urls.KINDS
         ],
-        "areas": [ctx.area_card(a) for a in _ids(areas)],
-        "latest": [ctx.card(e) for e in _ids(latest)],
+        "areas": [ctx.area_card(a) for a in ids_of(areas)],
+        "latest": [ctx.card(e) for e in ids_of(latest)],
     }
     description = config.description or (
         f"{config.name}: a glossary of {terms} terms and {definitions} definitions "
@@ -524,11 +358,6 @@ def home_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         template="home.html",
         extra={"home": home},
     )
-
-
-def no_inputs(ctx: ViewContext, job: Job) -> Inputs:
-    """Pages that depend on the site settings and templates alone."""
-    return ()
 
 
 def not_found_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
@@ -548,106 +377,6 @@ def not_found_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     )
 
 
-def robots_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
-    """robots.txt pointing crawlers at the sitemap."""
-    return View(urls.ROBOTS, "robots.txt", {"sitemap": ctx.url(urls.SITEMAP)})
-
-
-# ------------------------------------------------------- feeds, sitemap, search
-
-
-def _newest_modified(ctx: ViewContext, ids: Iterable[str]) -> list[str]:
-    pages = [ctx.graph.pages[i] for i in ids]
-    pages.sort(key=lambda p: (-p.modified.timestamp(), p.id))
-    return [p.id for p in pages[: ctx.config.feed_items]]
-
-
-def feed_inputs(ctx: ViewContext, job: Job) -> Inputs:
-    """A feed depends on its newest entries (and, when empty, on the newest page of all)."""
-    graph = ctx.graph
-    if job.kind == "feed":
-        head, ids = "", _newest_modified(ctx, (e.id for e in graph.entries))
-    else:
-        head, ids = job.key, _newest_modified(ctx, graph.members.get(job.key, ()))
-    fallback = "" if ids else _date(max((p.modified for p in graph.pages.values()), default=_EPOCH))
-    return (ctx.card_digest(head) if head else b"", fallback, ctx.listed(ids))
-
-
-def feed_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
-    """The site's Atom feed, or an area's: the most recently modified entries."""
-    _, fallback, listed = inputs
-    config = ctx.config
-    ids = _ids(listed)
-    if job.kind == "feed":
-        title, page_path, feed_path = config.name, "", urls.FEED
-    else:
-        area = ctx.graph.pages[job.key]
-        title = f"{area.title}{config.title_separator}{config.name}"
-        page_path = urls.page_path(area.kind, area.slug)
-        feed_path = urls.area_feed_path(area.slug)
-    pages = ctx.graph.pages
-    updated = _date(max(pages[i].modified for i in ids)) if ids else fallback
-    return View(
-        job_path(ctx.graph, job),
-        "feed.xml",
-        {
-            "feed": {
-                "title": title,
-                "id": ctx.url(page_path),
-                "link": ctx.url(page_path),
-                "self": ctx.url(feed_path),
-                "updated": updated,
-                "author": config.site_author.name,
-            },
-            "items": [ctx.card(i) for i in ids],
-        },
-    )
-
-
-def sitemap_inputs(ctx: ViewContext, job: Job) -> Inputs:
-    """A sitemap depends on the list of page paths and their modification times."""
-    return (tuple(sitemap_paths(ctx.graph)),)
-
-
-def sitemap_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
-    """sitemap.xml, split into an index and parts past 50,000 URLs."""
-    entries = [(ctx.url(p), m) for p, m in inputs[0]]
-    parts = sitemap_files(ctx.graph)
-    if parts == 1:
-        context: dict[str, Any] = {"urls": entries, "sitemaps": []}
-    elif job.number == 0:
-        context = {"urls": [], "sitemaps": [ctx.url(f"sitemap-{n}.xml") for n in range(1, parts)]}
-    else:
-        start = (job.number - 1) * SITEMAP_LIMIT
-        context = {"urls": entries[start : start + SITEMAP_LIMIT], "sitemaps": []}
-    return View(job_path(ctx.graph, job), "sitemap.xml", context)
-
-
-def search_inputs(ctx: ViewContext, job: Job) -> Inputs:
-    """The search index depends on every page's card."""
-    graph = ctx.graph
-    return (ctx.listed(a.id for a in graph.areas), ctx.listed(e.id for e in graph.entries))
-
-
-def search_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
-    """The search index: one record per page, read by the theme's search script."""
-    areas, entries = inputs
-    cards = [(ctx.area_card(a), "teaser") for a in _ids(areas)]
-    cards += [(ctx.card(e), "summary") for e in _ids(entries)]
-    records = [
-        {
-            "id": card["id"],
-            "t": card["title"],
-            "u": card["href"],
-            "k": card["kind_label"],
-            "s": card[text],
-            "a": card["aliases"],
-        }
-        for card, text in cards
-    ]
-    return View(urls.SEARCH_INDEX, None, {"json": records})
-
-
 PAGE_KINDS: dict[
     str, tuple[Callable[[ViewContext, Job], Inputs], Callable[[ViewContext, Job, Inputs], View]]
 ] = {
@@ -656,10 +385,10 @@ PAGE_KINDS: dict[
     "resource": (area_inputs, area_view),
     "index": (index_inputs, index_view),
     "home": (home_inputs, home_view),
-    "not_found": (no_inputs, not_found_view),
-    "robots": (no_inputs, robots_view),
-    "feed": (feed_inputs, feed_view),
-    "area_feed": (feed_inputs, feed_view),
-    "sitemap": (sitemap_inputs, sitemap_view),
-    "search": (search_inputs, search_view),
+    "not_found": (sitefiles.no_inputs, not_found_view),
+    "robots": (sitefiles.no_inputs, sitefiles.robots_view),
+    "feed": (sitefiles.feed_inputs, sitefiles.feed_view),
+    "area_feed": (sitefiles.feed_inputs, sitefiles.feed_view),
+    "sitemap": (sitefiles.sitemap_inputs, sitefiles.sitemap_view),
+    "search": (sitefiles.search_inputs, sitefiles.search_view),
 }

@@ -1,0 +1,40 @@
+"""The page graph that resolve builds and render draws from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .markdown import RenderedBody
+from .model import Area, Entry, Page
+
+
+@dataclass(frozen=True, slots=True)
+class SiteGraph:
+    """Pages and every resolved edge between them; what the renderer draws from."""
+
+    config: SiteConfig
+    areas: tuple[Area, ...]
+    entries: tuple[Entry, ...]
+    pages: dict[str, Page]
+    bodies: dict[str, RenderedBody]
+    body_keys: dict[str, str]
+    area_sections: dict[str, tuple[RenderedBody, ...]]
+    related: dict[str, tuple[str, ...]]
+    entry_areas: dict[str, tuple[str, ...]]
+    glossary: dict[str, tuple[str, ...]]
+    links: dict[str, tuple[str, ...]]
+    backlinks: dict[str, tuple[str, ...]]
+    members: dict[str, tuple[str, ...]]
+    positions: dict[tuple[str, str], int]
+    neighbours: dict[str, tuple[str, ...]]
+    hrefs: dict[str, str]
+    stamps: dict[str, float]
+    title_words: dict[str, frozenset[str]]
+    area_sets: dict[str, frozenset[str]]
+    discover: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def newest_first(page: Page) -> tuple:
+    """Sort key: newest published first, then by id for a stable order."""
+    return (-page.published.timestamp(), page.id)

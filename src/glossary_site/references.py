@@ -1,0 +1,228 @@
+"""How references resolve: `kind/slug`, a unique slug, then a title or alias.
+
+Titles and aliases compare case-insensitively, ignoring punctuation and a plural "s"/"es".
+A reference that names two pages is ambiguous; one that names none gets "did you mean"
+suggestions from rapidfuzz, written in the style the author used.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rapidfuzz import fuzz, process, utils
+
+from . import urls
+from .markdown import Resolution
+from .model import Page
+
+BROKEN_TARGET = "broken-target"
+_SLUG_LIKE = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def ref_key(text: str) -> str:
+    """How references compare: case-folded words without punctuation."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"[^\W_]+", text))
+
+
+def plural_variants(key: str) -> list[str]:
+    """The key with its last word made singular or plural ("ratio" <-> "ratios", "-es")."""
+    variants = [key + "s", key + "es"]
+    if key.endswith("es"):
+        variants.append(key[:-2])
+    if key.endswith("s"):
+        variants.append(key[:-1])
+    return [v for v in variants if v]
+
+
+class RefIndex:
+    """Looks references up; picklable, so workers can resolve wiki links."""
+
+    def __init__(self, pages: Iterable[Page], drafts: Iterable[Page], broken: Iterable[str] = ()):
+        self.pages = _Lookup(pages)
+        self.drafts = _Lookup(drafts)
+        self.broken = frozenset(broken)
+        self._choices: dict[str, list[tuple[str, str]]] = {}
+
+    def state(self) -> tuple[Any, ...]:
+        """The index as builtin values, for the build cache."""
+        return (self.pages.state(), self.drafts.state(), self.broken)
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> RefIndex:
+        """The inverse of `state`."""
+        index = cls((), ())
+        index.pages, index.drafts = _Lookup.from_state(state[0]), _Lookup.from_state(state[1])
+        index.broken = frozenset(state[2])
+        return index
+
+    def resolve(self, text: str) -> Resolution:
+        """Resolve a related entry or wiki link: entries first, then areas."""
+        return self._resolve(text, (urls.TERM, urls.DEFINITION), (urls.AREA,))
+
+    def resolve_area(self, text: str) -> Resolution:
+        """Resolve an item of an entry's `areas` list: areas only."""
+        return self._resolve(text, (urls.AREA,))
+
+    def _resolve(self, text: str, *scopes: tuple[str, ...]) -> Resolution:
+        text = text.strip()
+        found = self.pages.find(text, scopes)
+        if found.target or found.message:
+            return found
+        draft = self.drafts.find(text, scopes)
+        if draft.target:
+            return Resolution(
+                None,
+                message=f"'{text}' refers to the draft {draft.target}; "
+                "publish it or build with --drafts",
+                code="draft-reference",
+            )
+        if self._names_broken_page(text, scopes):
+            return Resolution(None, code=BROKEN_TARGET)  # that file's own error is reported
+        suggestions = self.suggest(text, scopes)
+        hint = f"; did you mean {_quoted_list(suggestions)}?" if suggestions else ""
+        return Resolution(
+            None,
+            message=f"'{text}' does not match any page{hint}",
+            code="unresolved-reference",
+            suggestions=suggestions,
+        )
+
+    def _names_broken_page(self, text: str, scopes: Sequence[tuple[str, ...]]) -> bool:
+        kinds = {k for scope in scopes for k in scope}
+        qualified = _qualified(text)
+        if qualified:
+            return qualified in self.broken
+        slug = urls.normalize_slug(text.strip())
+        return any(f"{kind}/{slug}" in self.broken for kind in kinds)
+
+    def suggest(
+        self,
+        text: str,
+        scopes: Sequence[tuple[str, ...]] = ((urls.TERM, urls.DEFINITION, urls.AREA),),
+    ) -> tuple[str, ...]:
+        """Up to three references close to `text`, ranked by rapidfuzz, written in its style."""
+        kinds = tuple(k for scope in scopes for k in scope)
+        choices = self._choices_for(kinds)
+        matches = process.extract(
+            text,
+            [c for c, _ in choices],
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=12,
+            score_cutoff=60,
+        )
+        picked: dict[str, str] = {}
+        for choice, _score, index in matches:
+            picked.setdefault(choices[index][1], choice)
+            if len(picked) == 3:
+                break
+        return tuple(self._styled(text, page_id, name) for page_id, name in picked.items())
+
+    def _styled(self, text: str, page_id: str, name: str) -> str:
+        if "/" in text and _qualified(text):
+            return page_id
+        if _SLUG_LIKE.fullmatch(text.strip()):
+            slug = page_id.split("/", 1)[1]
+            return slug if len(self.pages.slugs.get(slug, [])) == 1 else page_id
+        return self.pages.names[page_id][0] if name == page_id else name
+
+    def _choices_for(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        key = ",".join(kinds)
+        if key not in self._choices:
+            self._choices[key] = self.pages.choices(kinds)
+        return self._choices[key]
+
+
+class _Lookup:
+    """The three lookup tables of a set of pages."""
+
+    def __init__(self, pages: Iterable[Page]):
+        self.ids: dict[str, str] = {}
+        self.slugs: dict[str, list[str]] = defaultdict(list)
+        self.titles: dict[str, list[str]] = defaultdict(list)
+        self.aliases: dict[str, list[str]] = defaultdict(list)
+        self.names: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for page in sorted(pages, key=lambda p: p.id):
+            self.ids[page.id] = page.kind
+            self.slugs[page.slug].append(page.id)
+            self.titles[ref_key(page.title)].append(page.id)
+            for alias in page.aliases:
+                self.aliases[ref_key(alias)].append(page.id)
+            self.names[page.id] = (page.title, page.aliases)
+
+    def state(self) -> tuple[Any, ...]:
+        return (self.ids, dict(self.slugs), dict(self.titles), dict(self.aliases), self.names)
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> _Lookup:
+        lookup = cls(())
+        ids, slugs, titles, aliases, names = state
+        lookup.ids = ids
+        lookup.slugs.update(slugs)
+        lookup.titles.update(titles)
+        lookup.aliases.update(aliases)
+        lookup.names = names
+        return lookup
+
+    def find(self, text: str, scopes: Sequence[tuple[str, ...]]) -> Resolution:
+        qualified = _qualified(text)
+        if qualified in self.ids:
+            kind = self.ids[qualified]
+            if any(kind in scope for scope in scopes):
+                return Resolution(qualified, via="id")
+            allowed = " or ".join(k for scope in scopes for k in scope)
+            return Resolution(
+                None,
+                message=f"'{text}' is a {kind}; only {allowed} pages belong here",
+                code="wrong-kind",
+            )
+        for scope in scopes:
+            hit = self._unique(text, self.slugs.get(urls.normalize_slug(text), []), scope, "slug")
+            if hit.target or hit.message:
+                return hit
+        key = ref_key(text)
+        for scope in scopes:
+            for candidates in (self.titles, self.aliases):
+                for variant in [key, *plural_variants(key)]:
+                    hit = self._unique(text, candidates.get(variant, []), scope, "name")
+                    if hit.target or hit.message:
+                        return hit
+        return Resolution(None)
+
+    def _unique(self, text: str, ids: list[str], scope: tuple[str, ...], via: str) -> Resolution:
+        ids = [i for i in ids if self.ids[i] in scope]
+        if len(ids) == 1:
+            return Resolution(ids[0], via=via)
+        if len(ids) > 1:
+            return Resolution(
+                None,
+                message=f"'{text}' is ambiguous: it names "
+                f"{_quoted_list(ids, 'and')}; write one of them",
+                code="ambiguous-reference",
+                suggestions=tuple(ids),
+            )
+        return Resolution(None)
+
+    def choices(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        out = []
+        for page_id, kind in self.ids.items():
+            if kind not in kinds:
+                continue
+            title, aliases = self.names[page_id]
+            out += [(page_id, page_id), (title, page_id)] + [(a, page_id) for a in aliases]
+        return out
+
+
+def _qualified(text: str) -> str:
+    kind, sep, slug = text.strip().strip("/").partition("/")
+    return f"{kind}/{urls.normalize_slug(slug)}" if sep and kind in urls.KINDS else ""
+
+
+def _quoted_list(items: Sequence[str], last: str = "or") -> str:
+    quoted = [f"'{item}'" for item in items]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {last} {quoted[-1]}"

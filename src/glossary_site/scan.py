@@ -1,0 +1,267 @@
+"""Finding, reading and hashing a site's input files: the first half of stage 1.
+
+Nothing is parsed here. A page file whose (size, mtime, ctime, inode) equals what the
+last build recorded keeps its digest and is not read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import urls
+from .errors import Problem
+from .frontmatter import ParseFailure, decode
+
+SITE_FILE = "content/site.yaml"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+PARSER_VERSION = "3"
+Signature = tuple[int, int, int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file copied as it is: its absolute source and its path in the output."""
+
+    source: str
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """Template sources (site folder first, default theme last) and theme assets."""
+
+    layers: tuple[tuple[tuple[str, str], ...], ...]
+    assets: tuple[SourceFile, ...]
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageSource:
+    """A page file, its digest, and its bytes when they were read (None: known unchanged)."""
+
+    kind: str
+    rel: str
+    path: str
+    raw: bytes | None
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """Every input file of a site, read and hashed but not parsed yet."""
+
+    root: str
+    config_raw: bytes | None
+    sources: tuple[PageSource, ...]
+    static: tuple[SourceFile, ...]
+    theme: Theme
+    problems: tuple[Problem, ...]
+    signatures: dict[str, Signature] = field(default_factory=dict)
+
+
+def default_theme_dir() -> Path:
+    """The theme shipped inside the wheel, or the repository's templates/ when run from source."""
+    packaged = Path(__file__).with_name("templates")
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+
+
+def scan_site(root: Path, known: Mapping[str, Signature] | None = None) -> Scan:
+    """Find every input file under `root` (content/, static/, templates/), without parsing.
+
+    `known` maps page files to (size, mtime, ctime, inode, digest) from the last build: a
+    file whose stat is unchanged keeps its digest and is not read again (ctime cannot be
+    set back, so an edited file always differs).
+    """
+    problems: list[Problem] = []
+    config_path = root / SITE_FILE
+    config_raw = config_path.read_bytes() if config_path.is_file() else None
+    signatures: dict[str, Signature] = {}
+    sources = _page_sources(root, problems, known or {}, signatures)
+    static, static_problems = _static_files(root / "static", "static")
+    theme = _load_theme(root, problems)
+    return Scan(
+        str(root),
+        config_raw,
+        tuple(sources),
+        tuple(static),
+        theme,
+        tuple(problems + static_problems),
+        signatures,
+    )
+
+
+def _stray(rel: str, name: str, is_dir: bool) -> Problem:
+    from rapidfuzz import process
+
+    if is_dir:
+        match = process.extractOne(name, urls.KINDS, score_cutoff=60)
+        hint = f"; did you mean '{match[0]}'?" if match else f"; use {', '.join(urls.KINDS)}"
+        return Problem(rel, 1, f"unknown content folder '{name}'{hint}", "stray-file")
+    return Problem(
+        rel, 1, "pages belong in content/area/, content/term/ or content/definition/", "stray-file"
+    )
+
+
+def _kind_sources(
+    kind: str,
+    folder: Path,
+    real_content: str,
+    problems: list[Problem],
+    known: Mapping[str, tuple[Any, ...]],
+    signatures: dict[str, Signature],
+) -> list[PageSource]:
+    sources = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        rel = f"content/{kind}/{entry.name}"
+        if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+            continue
+        if entry.is_symlink() and not _inside(entry.path, real_content):
+            problems.append(
+                Problem(
+                    rel, 1, "symbolic link points outside the content folder; refused", "symlink"
+                )
+            )
+            continue
+        if entry.is_dir():
+            problems.append(Problem(rel, 1, "sub-folders are not supported here", "stray-file"))
+            continue
+        if not entry.name.endswith(MARKDOWN_SUFFIXES):
+            problems.append(Problem(rel, 1, "not a Markdown page (.md)", "stray-file"))
+            continue
+        try:
+            stat = entry.stat()
+            stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            seen = known.get(rel)
+            if seen is not None and tuple(seen[:4]) == stamp:
+                raw, digest = None, seen[4]
+            else:
+                raw = read_file(entry.path)
+                digest = _digest(raw)
+        except OSError as exc:
+            problems.append(Problem(rel, 1, f"cannot be read: {exc.strerror}", "io"))
+            continue
+        signatures[rel] = (*stamp, digest)
+        sources.append(PageSource(kind, rel, entry.path, raw, digest))
+    return sources
+
+
+def read_file(path: str) -> bytes:
+    """The bytes of a file."""
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20, person=PARSER_VERSION.encode()).hexdigest()
+
+
+def _inside(path: str, real_root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
+def _page_sources(
+    root: Path,
+    problems: list[Problem],
+    known: Mapping[str, tuple[Any, ...]],
+    signatures: dict[str, Signature],
+) -> list[PageSource]:
+    content = root / "content"
+    sources: list[PageSource] = []
+    if not content.is_dir():
+        return sources
+    real_content = os.path.realpath(content)
+    for entry in sorted(os.scandir(content), key=lambda e: e.name):
+        rel = f"content/{entry.name}"
+        if entry.name.startswith(".") or entry.name in IGNORED_NAMES or rel == SITE_FILE:
+            continue
+        if entry.is_dir() and entry.name in urls.KINDS:
+            sources += _kind_sources(
+                entry.name, Path(entry.path), real_content, problems, known, signatures
+            )
+        else:
+            problems.append(_stray(rel, entry.name, entry.is_dir()))
+    return sources
+
+
+# ------------------------------------------------------------ static, theme
+
+
+def _static_files(
+    folder: Path, prefix: str, out_prefix: str = ""
+) -> tuple[list[SourceFile], list[Problem]]:
+    files: list[SourceFile] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return files, problems
+    real_root = os.path.realpath(folder)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        rel_dir = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        for name in sorted(filenames) + [
+            d for d in dirnames if os.path.islink(os.path.join(dirpath, d))
+        ]:
+            if name in IGNORED_NAMES:
+                continue
+            full = os.path.join(dirpath, name)
+            rel = f"{prefix}/{rel_dir}{name}"
+            if os.path.islink(full) and not _inside(full, real_root):
+                problems.append(
+                    Problem(rel, 1, f"symbolic link points outside {prefix}/; refused", "symlink")
+                )
+                continue
+            if os.path.isdir(full) or "\\" in name:
+                problems.append(
+                    Problem(
+                        rel,
+                        1,
+                        "not supported here (linked folder or backslash in the name)",
+                        "stray-file",
+                    )
+                )
+                continue
+            stat = os.stat(full)
+            files.append(
+                SourceFile(full, out_prefix + rel_dir + name, stat.st_size, stat.st_mtime_ns)
+            )
+    return files, problems
+
+
+def _load_theme(root: Path, problems: list[Problem]) -> Theme:
+    folders = [root / "templates", default_theme_dir()]
+    unique = []
+    for folder in folders:
+        if folder.is_dir() and all(not folder.samefile(seen) for seen in unique):
+            unique.append(folder)
+    layers, assets, digest = [], {}, hashlib.blake2b(digest_size=20)
+    for folder in unique:
+        layer = []
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if not path.is_file() or rel.startswith("assets/") or path.name in IGNORED_NAMES:
+                continue
+            try:
+                layer.append((rel, decode(path.read_bytes())))
+            except ParseFailure as failure:
+                problems.append(Problem(f"templates/{rel}", failure.line, failure.message, "parse"))
+        layers.append(tuple(layer))
+        found, asset_problems = _static_files(folder / "assets", "templates/assets", "assets/")
+        problems += asset_problems
+        for item in found:
+            assets.setdefault(item.path, item)
+    for layer in layers:
+        for rel, source in layer:
+            digest.update(f"{rel}\0{source}\0".encode())
+        digest.update(b"\1")
+    return Theme(
+        tuple(layers), tuple(sorted(assets.values(), key=lambda a: a.path)), digest.hexdigest()
+    )

@@ -234,8 +234,16 @@ def test_headings_get_anchors(table):
 
 
 def test_plain_text_of_blocks(table):
-    body = render("First *para*.\n\nSecond `code`.", table)
+    [body] = markdown.render_sections(
+        [markdown.Section("First *para*.\n\nSecond `code`.", want_text=True)],
+        table,
+        Options("term/elsewhere"),
+    )
     assert body.text == "First para.\n\nSecond code."
+
+
+def test_plain_text_is_left_out_unless_asked_for(table):
+    assert render("Some *text*.", table).text == ""
 
 
 @pytest.mark.parametrize(

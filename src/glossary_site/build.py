@@ -14,7 +14,7 @@ from .cache import BuildCache, code_salt
 from .errors import ContentError, OutputError, Problem, errors_only
 from .load import LoadedSite, LoadOptions, load_site
 from .outputs import job_path, plan
-from .render import Renderer, render_job, template_problems
+from .render import Renderer, keyed, render_job, template_problems
 from .resolve import SiteGraph, resolve
 from .scan import Scan, SourceFile, scan_site
 from .write import Staging, begin, recover, still_there
@@ -47,6 +47,9 @@ class BuildReport:
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    # The build's data, kept alive with the report: a command line that exits right after
+    # (cli.main) then never spends time freeing hundreds of thousands of objects.
+    retained: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,11 @@ def build(
     root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None
 ) -> BuildReport:
     """Build the site under `root`; the previous output survives any failure."""
+    with parallel.collector_paused():
+        return _build(root, options, progress)
+
+
+def _build(root: Path, options: BuildOptions, progress: Progress | None) -> BuildReport:
     started = time.perf_counter()
     root = root.resolve()
     out = output_folder(root, options)
@@ -142,6 +150,7 @@ def build(
         seconds=time.perf_counter() - started,
         timings=timings,
         warnings=tuple(p for p in analysis.problems if p.severity == "warning"),
+        retained=(analysis, cache, jobs),
     )
     mark = time.perf_counter()
     cache.save(out, staging.written, fingerprint, _summary(report))
@@ -225,6 +234,18 @@ def _render_into(
             progress("render", done, len(jobs))
 
     workers = options.jobs or parallel.default_jobs()
+    if previous:
+        # An update: keys are cheap and need the whole graph, which forked workers would
+        # copy page by page as they touch it; compute them here, render only what changed.
+        changed = []
+        for job in jobs:
+            path, key, _ = keyed(renderer, job)
+            if previous.get(path) == key:
+                staging.put(path, key, None)
+                advance(1)
+            else:
+                changed.append(job)
+        jobs = changed
     for rendered in parallel.iter_ordered(render_job, renderer, jobs, workers, 32, advance):
         staging.put(rendered.path, rendered.key, rendered.data)
     timings["render+write"] = time.perf_counter() - started

@@ -39,7 +39,11 @@ def code_salt() -> str:
 
 
 def _shard(key: str) -> int:
-    return ord(key[0]) % SHARDS if key else 0
+    """Keys start with a hex digest: its first digit picks one of 16 even shards."""
+    try:
+        return int(key[0], 16)
+    except (IndexError, ValueError):
+        return 0
 
 
 class Memo(MutableMapping[str, Any]):

@@ -19,6 +19,7 @@ from .build import BuildOptions, analyse
 from .cache import BuildCache
 from .errors import ContentError, Problem
 from .model import Page
+from .parallel import collector_paused
 from .resolve import SiteGraph, ref_key
 from .scan import scan_site
 
@@ -36,7 +37,11 @@ class CheckOptions:
 
 def check(root: Path, options: CheckOptions = CheckOptions()) -> tuple[Problem, ...]:
     """Every finding for the site under `root`, errors and warnings, sorted by file and line."""
-    root = root.resolve()
+    with collector_paused():
+        return _check(root.resolve(), options)
+
+
+def _check(root: Path, options: CheckOptions) -> tuple[Problem, ...]:
     cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
     try:
         analysis = analyse(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +62,31 @@ class LoadedSite:
     theme: Theme
     image_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     broken: tuple[str, ...] = ()  # ids of pages whose files have errors: not dangling refs
+    texts: Mapping[str, str] = field(default_factory=dict)  # page id -> Markdown body
+
+
+class PageTexts(Mapping[str, str]):
+    """Page bodies by page id, read on first use: a warm build only reads the bodies it has
+    to render again, from the file (unchanged files were not even read by the scan)."""
+
+    def __init__(self, sources: Iterable[PageSource]):
+        self._sources = {_page_id(s): s for s in sources}
+
+    def __getitem__(self, page_id: str) -> str:
+        source = self._sources[page_id]
+        raw = source.raw if source.raw is not None else read_file(source.path)
+        return split(decode(raw)).body
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
+def _page_id(source: PageSource) -> str:
+    stem = source.rel.rsplit("/", 1)[1].rsplit(".", 1)[0]
+    return f"{source.kind}/{urls.normalize_slug(stem)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +121,7 @@ def load_site(
         theme=scan.theme,
         image_sizes=sizes,
         broken=tuple(sorted(broken)),
+        texts=PageTexts(scan.sources),
     )
     return LoadResult(site, tuple(problems))
 
@@ -148,8 +174,7 @@ def _parse_sources(
         result = _cached_page(source, memo)
         if isinstance(result, list):
             problems += result
-            stem = source.rel.rsplit("/", 1)[1].rsplit(".", 1)[0]
-            broken.append(f"{source.kind}/{urls.normalize_slug(stem)}")
+            broken.append(_page_id(source))
         else:
             pages.append(result)
     return _without_clashes(pages, problems)
@@ -166,8 +191,8 @@ def _cached_page(source: PageSource, memo: MutableMapping[str, Any]) -> Page | l
     return result
 
 
-# The memo holds builtin tuples: marshal-able, fast to read back, and complete, so that an
-# unchanged file need not be read at all.
+# The memo holds builtin tuples: marshal-able and fast to read back. Bodies are left out:
+# they are read from the file when (and only if) they have to be rendered again.
 
 
 def _to_record(result: Page | list[Problem]) -> tuple[Any, ...]:
@@ -188,7 +213,6 @@ def _to_record(result: Page | list[Problem]) -> tuple[Any, ...]:
         None if image is None else (image.src, image.width, image.height, image.caption),
         result.draft,
         result.auto_link,
-        result.body,
         result.body_line,
         {k: v for k, v in result.lines.items() if not _LIST_ITEM.match(k)},
     )
@@ -224,7 +248,6 @@ def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
         image,
         draft,
         auto_link,
-        body,
         body_line,
         lines,
     ) = common
@@ -239,7 +262,6 @@ def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
         "image": None if image is None else Image(*image),
         "draft": draft,
         "auto_link": auto_link,
-        "body": body,
         "body_line": body_line,
         "lines": lines,
         "digest": digest,
@@ -274,12 +296,12 @@ def parse_page(kind: str, rel: str, raw: bytes, digest: str = "") -> Page | list
     meta = validate_meta(meta_model, mapping, rel)
     if isinstance(meta, list):
         return problems + meta
-    common = _common_fields(kind, slug, rel, meta, parts.body, parts.body_line, mapping)
+    common = _common_fields(kind, slug, rel, meta, parts.body_line, mapping)
     common["digest"] = digest
     if isinstance(meta, EntryMeta):
         page: Page = _entry(meta, common, mapping)
     else:
-        area = _area(common, rel, problems)
+        area = _area(common, parts.body, rel, problems)
         if area is None:
             return problems
         page = area
@@ -287,7 +309,7 @@ def parse_page(kind: str, rel: str, raw: bytes, digest: str = "") -> Page | list
 
 
 def _common_fields(
-    kind: str, slug: str, rel: str, meta: Any, body: str, body_line: int, mapping: YamlMapping
+    kind: str, slug: str, rel: str, meta: Any, body_line: int, mapping: YamlMapping
 ) -> dict[str, Any]:
     return {
         "kind": kind,
@@ -300,7 +322,6 @@ def _common_fields(
         "image": image_of(meta.image),
         "draft": meta.draft,
         "auto_link": meta.auto_link,
-        "body": body,
         "body_line": body_line,
         "lines": flat_lines(mapping),
     }
@@ -319,8 +340,7 @@ def _entry(meta: EntryMeta, common: dict[str, Any], mapping: YamlMapping) -> Ent
     )
 
 
-def _area(common: dict[str, Any], rel: str, problems: list[Problem]) -> Area | None:
-    body: str = common["body"]
+def _area(common: dict[str, Any], body: str, rel: str, problems: list[Problem]) -> Area | None:
     body_line: int = common["body_line"]
     lines = body.split("\n")
     sections = markdown.h2_sections(body)

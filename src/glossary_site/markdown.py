@@ -113,6 +113,7 @@ class Section:
     text: str
     line_offset: int = 0
     heading_base: int = 2
+    want_text: bool = False  # the plain text too (area facets feed FAQ answers and teasers)
 
 
 @dataclass(slots=True)
@@ -149,7 +150,7 @@ def render_sections(
         results.append(
             RenderedBody(
                 html,
-                plain_text(tokens),
+                plain_text(tokens) if section.want_text else "",
                 tuple(state.links),
                 tuple(state.areas),
                 tuple(state.problems),

@@ -201,7 +201,6 @@ class Page:
     image: Image | None
     draft: bool
     auto_link: bool | None
-    body: str
     body_line: int
     lines: dict[str, int]
     digest: str  # of the file's bytes: what changes when the page changes

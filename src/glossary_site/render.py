@@ -100,19 +100,23 @@ def template_problems(theme: Theme) -> list[Problem]:
 
 def render_job(renderer: Renderer, job: Job) -> Rendered:
     """Produce one output file, or confirm that the previous build's file still holds."""
-    inputs_of, view_of = PAGE_KINDS[job.kind]
-    inputs = inputs_of(renderer, job)
-    path = job_path(renderer.graph, job)
-    key = job_key(renderer.salt, path, inputs)
+    path, key, inputs = keyed(renderer, job)
     if renderer.previous.get(path) == key:
         return Rendered(path, key, None)
-    view = view_of(renderer, job, inputs)
+    view = PAGE_KINDS[job.kind][1](renderer, job, inputs)
     if view.template is None:
         data = json.dumps(view.context["json"], ensure_ascii=False, separators=(",", ":"))
     else:
         names = [view.template] if isinstance(view.template, str) else list(view.template)
         data = renderer.env.select_template(names).render(view.context)
     return Rendered(path, key, data.encode("utf-8"))
+
+
+def keyed(renderer: Renderer, job: Job) -> tuple[str, str, Any]:
+    """A job's output path, key and inputs: all it takes to know whether it changed."""
+    inputs = PAGE_KINDS[job.kind][0](renderer, job)
+    path = job_path(renderer.graph, job)
+    return path, job_key(renderer.salt, path, inputs), inputs
 
 
 def job_key(salt: str, path: str, inputs: Any) -> str:

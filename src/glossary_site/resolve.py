@@ -242,7 +242,7 @@ def _render_bodies(
 ) -> tuple[dict[str, RenderedBody], dict[str, tuple[RenderedBody, ...]], dict[str, str]]:
     pages = [*site.areas, *site.entries]
     keys = {page.id: _body_key(page, site.config, names) for page in pages}
-    missing = [_body_job(page, site.config) for page in pages if keys[page.id] not in memo]
+    missing = [_body_job(page, site) for page in pages if keys[page.id] not in memo]
     if missing:  # the automaton of names is only worth building when something renders
         table = link_table(site, index)
         for job, rendered in zip(missing, mapper(_render_job, table, missing), strict=True):
@@ -272,13 +272,17 @@ def _body_key(page: Page, config: SiteConfig, names: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
-def _body_job(page: Page, config: SiteConfig) -> _BodyJob:
+def _body_job(page: Page, site: LoadedSite) -> _BodyJob:
+    config = site.config
     auto = config.auto_link if page.auto_link is None else page.auto_link
     options = Options(page.id, config.allow_html, auto)
     if isinstance(page, Area):
-        facets = [markdown.Section(f.markdown, f.line - page.body_line, 3) for f in page.facets]
+        facets = [
+            markdown.Section(f.markdown, f.line - page.body_line, 3, want_text=True)
+            for f in page.facets
+        ]
         return _BodyJob(page.id, (markdown.Section(page.intro), *facets), options)
-    return _BodyJob(page.id, (markdown.Section(page.body),), options)
+    return _BodyJob(page.id, (markdown.Section(site.texts[page.id]),), options)
 
 
 def _names_digest(site: LoadedSite) -> str:

@@ -20,7 +20,7 @@ from .frontmatter import ParseFailure, decode
 SITE_FILE = "content/site.yaml"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 Signature = tuple[int, int, int, int, str]
 
 

@@ -39,8 +39,9 @@ def feed_inputs(ctx: ViewContext, job: Job) -> Inputs:
         head, ids = "", _newest_modified(ctx, (e.id for e in graph.entries))
     else:
         head, ids = job.key, _newest_modified(ctx, graph.members.get(job.key, ()))
-    newest = max((p.modified for p in graph.pages.values()), default=_EPOCH)
-    fallback = "" if ids else iso_date(newest)
+    fallback = (
+        "" if ids else iso_date(max((p.modified for p in graph.pages.values()), default=_EPOCH))
+    )
     return (ctx.card_digest(head) if head else b"", fallback, ctx.listed(ids))
 
 

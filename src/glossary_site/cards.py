@@ -91,7 +91,12 @@ class ViewContext:
 
     def listed(self, ids: Iterable[str]) -> tuple[tuple[str, bytes], ...]:
         """Ids with the digests of their cards: the inputs of a list on a page."""
-        return tuple((i, self.card_digest(i)) for i in ids)
+        ids = ids if isinstance(ids, list | tuple) else list(ids)
+        digests = self._digests
+        try:  # after prepare(), every digest is known: plain lookups (the hot path)
+            return tuple([(i, digests[i]) for i in ids])
+        except KeyError:
+            return tuple((i, self.card_digest(i)) for i in ids)
 
 
 def _card_key(graph: SiteGraph, page: Any) -> str:

@@ -26,12 +26,8 @@ class SiteGraph:
     links: dict[str, tuple[str, ...]]
     backlinks: dict[str, tuple[str, ...]]
     members: dict[str, tuple[str, ...]]
-    positions: dict[tuple[str, str], int]
     neighbours: dict[str, tuple[str, ...]]
     hrefs: dict[str, str]
-    stamps: dict[str, float]
-    title_words: dict[str, frozenset[str]]
-    area_sets: dict[str, frozenset[str]]
     discover: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 

@@ -14,8 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import imagesize
-
 from . import markdown, urls
 from .config import SiteConfig, normalize_base_url
 from .errors import Problem
@@ -418,6 +416,10 @@ def _without_clashes(pages: list[Page], problems: list[Problem]) -> list[Page]:
 
 def _image_sizes(pages: list[Page], static: dict[str, SourceFile]) -> dict[str, tuple[int, int]]:
     wanted = sorted({p.image.src for p in pages if p.image and p.image.src in static})
+    if not wanted:
+        return {}
+    import imagesize  # only sites with local images pay for importing it
+
     sizes = {}
     for src in wanted:
         try:

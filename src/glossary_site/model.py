@@ -23,7 +23,6 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
-from rapidfuzz import fuzz, process
 
 from . import urls
 from .errors import Problem
@@ -269,6 +268,8 @@ def _problem(model: type[Frozen], err: Any, mapping: YamlMapping, path: str) -> 
 
 
 def _unknown_field(model: type[Frozen], loc: tuple, line: int, path: str) -> Problem:
+    from rapidfuzz import fuzz, process  # only a site with this mistake pays for the import
+
     known = sorted(_fields_at(model, loc[:-1]))
     key = str(loc[-1])
     match = process.extractOne(key, known, scorer=fuzz.ratio, score_cutoff=60)

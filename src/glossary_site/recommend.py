@@ -4,14 +4,38 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import marshal
 from collections import Counter
 from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .graph import SiteGraph
 from .references import ref_key
 
 Mapper = Callable[[Callable[[Any, Any], Any], Any, Sequence[Any]], list[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """What recommendations read besides the graph's edges; built only when they are
+    computed (an update that keeps the structure reuses them and never needs this)."""
+
+    positions: dict[tuple[str, str], int]
+    stamps: dict[str, float]
+    title_words: dict[str, frozenset[str]]
+    area_sets: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, graph: SiteGraph) -> Neighbourhood:
+        """Precompute, once, the facts every entry's candidates are scored with."""
+        entries = graph.entries
+        return cls(
+            positions={(a, e): i for a, ids in graph.members.items() for i, e in enumerate(ids)},
+            stamps={e.id: e.published.timestamp() for e in entries},
+            title_words={e.id: frozenset(ref_key(e.title).split()) for e in entries},
+            area_sets={e.id: frozenset(graph.entry_areas.get(e.id, ())) for e in entries},
+        )
 
 
 def recommendations(
@@ -23,34 +47,33 @@ def recommendations(
     if cache.get("structure") == structure:
         return {page_id: tuple(ids) for page_id, ids in cache["discover"].items()}
     ids = [entry.id for entry in graph.entries]
-    found = dict(zip(ids, mapper(_discover_job, graph, ids), strict=True))
+    context = (graph, Neighbourhood.of(graph))
+    found = dict(zip(ids, mapper(_discover_job, context, ids), strict=True))
     cache.clear()
     cache.update({"structure": structure, "discover": found})
     return found
 
 
-def _discover_job(graph: SiteGraph, entry_id: str) -> tuple[str, ...]:
-    return discover_more(graph, entry_id, graph.config.discover_more)
+def _discover_job(context: tuple[SiteGraph, Neighbourhood], entry_id: str) -> tuple[str, ...]:
+    graph, hood = context
+    return discover_more(graph, entry_id, graph.config.discover_more, hood)
 
 
 def _structure_digest(graph: SiteGraph) -> str:
-    """Everything discover_more reads: edges, areas, dates and title words of every entry."""
-    digest = hashlib.blake2b(repr(graph.config.discover_more).encode(), digest_size=20)
-    for entry in graph.entries:
-        eid = entry.id
-        digest.update(
-            repr(
-                (
-                    eid,
-                    graph.related.get(eid),
-                    graph.neighbours.get(eid),
-                    graph.entry_areas.get(eid),
-                    graph.stamps[eid],
-                    sorted(graph.title_words[eid]),
-                )
-            ).encode()
+    """Everything discover_more reads: edges, areas, titles and dates of every entry."""
+    facts = [
+        (
+            e.id,
+            graph.related.get(e.id, ()),
+            graph.neighbours.get(e.id, ()),
+            graph.entry_areas.get(e.id, ()),
+            e.title,
+            e.published.timestamp(),
         )
-    return digest.hexdigest()
+        for e in graph.entries
+    ]
+    payload = marshal.dumps((graph.config.discover_more, facts), 0)  # version 0: canonical
+    return hashlib.blake2b(payload, digest_size=20).hexdigest()
 
 
 AREA_WINDOW = 8  # entries either side of a page in each of its areas' newest-first lists
@@ -58,7 +81,9 @@ AREA_WINDOW = 8  # entries either side of a page in each of its areas' newest-fi
 HUB_DEGREE = 40
 
 
-def discover_more(graph: SiteGraph, entry_id: str, limit: int) -> tuple[str, ...]:
+def discover_more(
+    graph: SiteGraph, entry_id: str, limit: int, hood: Neighbourhood | None = None
+) -> tuple[str, ...]:
     """Entries to recommend on a page, best first by `recommendation_score`, ties newest first.
 
     Candidates: the entries next to this one in each of its areas' newest-first lists, and
@@ -68,9 +93,10 @@ def discover_more(graph: SiteGraph, entry_id: str, limit: int) -> tuple[str, ...
     """
     if limit <= 0:
         return ()
+    hood = hood or Neighbourhood.of(graph)
     excluded = {entry_id, *graph.related.get(entry_id, ())}
     common = _common_neighbours(graph, entry_id)
-    candidates = _area_window(graph, entry_id)
+    candidates = _area_window(graph, hood, entry_id)
     candidates.update(m for m, count in common.items() if count > 1)
     candidates -= excluded
     if len(candidates) < limit:  # small areas or sparse links: widen to everything related
@@ -78,8 +104,8 @@ def discover_more(graph: SiteGraph, entry_id: str, limit: int) -> tuple[str, ...
         for area_id in graph.entry_areas.get(entry_id, ()):
             candidates.update(graph.members.get(area_id, ()))
         candidates -= excluded
-    areas, words = graph.area_sets[entry_id], graph.title_words[entry_id]
-    area_sets, title_words, stamps = graph.area_sets, graph.title_words, graph.stamps
+    area_sets, title_words, stamps = hood.area_sets, hood.title_words, hood.stamps
+    areas, words = area_sets[entry_id], title_words[entry_id]
 
     def rank(candidate: str) -> tuple[float, float, str]:
         score = recommendation_score(
@@ -117,10 +143,10 @@ def _common_neighbours(graph: SiteGraph, entry_id: str) -> Counter[str]:
     return counts
 
 
-def _area_window(graph: SiteGraph, entry_id: str) -> set[str]:
+def _area_window(graph: SiteGraph, hood: Neighbourhood, entry_id: str) -> set[str]:
     found: set[str] = set()
     for area_id in graph.entry_areas.get(entry_id, ()):
         members = graph.members.get(area_id, ())
-        at = graph.positions.get((area_id, entry_id), 0)
+        at = hood.positions.get((area_id, entry_id), 0)
         found.update(members[max(0, at - AREA_WINDOW) : at + AREA_WINDOW + 1])
     return found

@@ -13,8 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rapidfuzz import fuzz, process, utils
-
 from . import urls
 from .markdown import Resolution
 from .model import Page
@@ -106,6 +104,8 @@ class RefIndex:
         scopes: Sequence[tuple[str, ...]] = ((urls.TERM, urls.DEFINITION, urls.AREA),),
     ) -> tuple[str, ...]:
         """Up to three references close to `text`, ranked by rapidfuzz, written in its style."""
+        from rapidfuzz import fuzz, process, utils  # only a site with broken references pays
+
         kinds = tuple(k for scope in scopes for k in scope)
         choices = self._choices_for(kinds)
         matches = process.extract(

@@ -334,12 +334,8 @@ def _graph(
         links=links,
         backlinks=backlinks,
         members=members,
-        positions={(a, e): i for a, ids in members.items() for i, e in enumerate(ids)},
         neighbours=_neighbours(entries, related, links, backlinks),
         hrefs=dict(table.hrefs),
-        stamps={eid: e.published.timestamp() for eid, e in entries.items()},
-        title_words={eid: frozenset(ref_key(e.title).split()) for eid, e in entries.items()},
-        area_sets={eid: frozenset(entry_areas[eid]) for eid in entries},
     )
 
 

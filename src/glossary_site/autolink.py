@@ -89,16 +89,16 @@ def visible_text(token: Token) -> str:
 
 
 def _char_before(children: list[Token], index: int) -> str:
-    for token in reversed(children[:index]):
-        text = visible_text(token)
+    for i in range(index - 1, -1, -1):  # by index: slicing here made long bodies quadratic
+        text = visible_text(children[i])
         if text:
             return text[-1]
     return " "
 
 
 def _char_after(children: list[Token], index: int) -> str:
-    for token in children[index:]:
-        text = visible_text(token)
+    for i in range(index, len(children)):
+        text = visible_text(children[i])
         if text:
             return text[0]
     return " "

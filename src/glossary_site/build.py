@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from .outputs import job_path, plan
 from .render import Renderer, keyed, render_job, template_problems
 from .resolve import SiteGraph, resolve
 from .scan import Scan, SourceFile, scan_site
-from .write import Staging, begin, recover, still_there
+from .write import BACKUP, JOURNAL, MARKER, Staging, begin, recover, still_there
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -112,6 +113,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
     root = root.resolve()
     out = output_folder(root, options)
     _check_output_location(root, out)
+    recover(out)  # whatever this build does, a crashed one's leftovers go first
     cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
     timings: dict[str, float] = {}
     scan = scan_site(root, cache.files)
@@ -181,7 +183,6 @@ def _up_to_date(
     summary = cache.previous_summary(out, fingerprint)
     if summary is None:
         return None
-    recover(out)
     records = cache.previous_output(out)
     if still_there(out, records) != records:
         return None
@@ -271,43 +272,36 @@ def _check_output_location(root: Path, out: Path) -> None:
 
 
 def _check_collisions(graph: SiteGraph, jobs: list[Any], site: LoadedSite) -> None:
-    generated = {job_path(graph, job).casefold(): job_path(graph, job) for job in jobs}
+    """Two files for one output path, as case-insensitive or normalising hosts see paths."""
+    generated = {_host_key(job_path(graph, job)): job_path(graph, job) for job in jobs}
+    assets = {_host_key(item.path) for item in site.theme.assets}
+    reserved = {_host_key(name) for name in (MARKER, JOURNAL, BACKUP)}
+    seen: dict[str, SourceFile] = {}
     problems = []
     for item in site.static:
-        clash = generated.get(item.path.casefold())
-        if clash:
-            problems.append(
-                Problem(
-                    f"static/{item.path}",
-                    1,
-                    f"collides with the generated /{clash}; rename or remove it",
-                    "output-collision",
-                )
+        key = _host_key(item.path)
+        other = seen.setdefault(key, item)
+        message = None
+        if key in reserved or key.split("/", 1)[0] in reserved:
+            message = "is a name the build keeps for itself; rename it"
+        elif key in assets:
+            message = (
+                f"collides with the theme file /{item.path}; override it in "
+                "templates/assets/ instead"
             )
-    seen: dict[str, SourceFile] = {}
-    for item in site.static:
-        other = seen.setdefault(item.path.casefold(), item)
-        if other is not item:
-            problems.append(
-                Problem(
-                    f"static/{item.path}",
-                    1,
-                    f"differs from static/{other.path}"
-                    " only by letter case; they collide on case-insensitive "
-                    "hosts",
-                    "output-collision",
-                )
+        elif key in generated:
+            message = f"collides with the generated /{generated[key]}; rename or remove it"
+        elif other is not item:
+            message = (
+                f"differs from static/{other.path} only by letter case or Unicode "
+                "normalisation; they collide on case-insensitive or normalising hosts"
             )
-    assets = {item.path for item in site.theme.assets}
-    problems += [
-        Problem(
-            f"static/{i.path}",
-            1,
-            f"collides with the theme file /{i.path}; override it in templates/assets/ instead",
-            "output-collision",
-        )
-        for i in site.static
-        if i.path in assets
-    ]
+        if message:
+            problems.append(Problem(f"static/{item.path}", 1, message, "output-collision"))
     if problems:
         raise ContentError(problems)
+
+
+def _host_key(path: str) -> str:
+    """How hosts that ignore case (Windows, macOS) or normalise Unicode (macOS) see a path."""
+    return unicodedata.normalize("NFC", path).casefold()

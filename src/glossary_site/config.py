@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
 
-from .model import Author, AuthorMeta, Frozen, OptionalText, Text, author_of
+from .model import Author, AuthorMeta, Frozen, OptionalText, Text, author_of, no_control_characters
 
 DEFAULT_FAQ = "What is the {facet} of {title}?"
 _PLACEHOLDER = re.compile(r"\{facet\}|\{title\}")
+_NOT_IN_URLS = set('"<>\\^`{|}')
 
 
 def normalize_base_url(value: str) -> str:
@@ -23,8 +24,15 @@ def normalize_base_url(value: str) -> str:
         raise ValueError(f"'{value}' must be an absolute http(s) URL, e.g. https://example.org/")
     if parts.query or parts.fragment:
         raise ValueError(f"'{value}' must not have a query string or fragment")
-    if any(ch.isspace() for ch in value) or "\\" in value:
-        raise ValueError(f"'{value}' must not contain spaces or backslashes")
+    if any(ch.isspace() or not ch.isprintable() or ch in _NOT_IN_URLS for ch in value):
+        raise ValueError(
+            f"{value!r} must not contain spaces or backslashes, nor quotes, < > ^ ` {{ | }} "
+            "or control characters"
+        )
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when asked
+    except ValueError:
+        raise ValueError(f"'{value}' has an invalid port") from None
     if ".." in parts.path.split("/"):
         raise ValueError(f"'{value}' must not contain '..'")
     return value if value.endswith("/") else value + "/"
@@ -41,7 +49,7 @@ class SiteConfig(Frozen):
 
     name: Text
     base_url: Annotated[str, AfterValidator(normalize_base_url)]
-    title_separator: str = " ⎊ "
+    title_separator: Annotated[str, AfterValidator(no_control_characters)] = " ⎊ "
     author: AuthorMeta | None = None
     per_page: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 30
     faq_question: Annotated[str, AfterValidator(_faq_template)] = DEFAULT_FAQ

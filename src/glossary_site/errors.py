@@ -23,7 +23,7 @@ class Problem:
     def format(self) -> str:
         """The one-line form shown to authors: `content/term/x.md:7: message`."""
         label = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {label}{self.message}"
+        return f"{_printable(self.path)}:{self.line}: {label}{_printable(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
         """The machine-readable form used by `glossary check --format json`."""
@@ -43,6 +43,13 @@ class Problem:
     def as_error(self) -> Problem:
         """The same finding at error severity (for `check --strict`)."""
         return Problem(self.path, self.line, self.message, self.code, "error", self.suggestions)
+
+
+def _printable(text: str) -> str:
+    """Text on one line: control characters (a newline in a file name) are escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
 
 
 class ContentError(Exception):

@@ -233,15 +233,15 @@ def _safe_link(url: str) -> bool:
     return not _UNSAFE_SCHEMES.match(unquote(url))
 
 
+_WIKILINK = re.compile(r"\[\[([^\[\]]+)\]\]")
+
+
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not src.startswith("[[", pos):
         return False
-    end = src.find("]]", pos + 2)
-    if end == -1:
-        return False
-    inner = src[pos + 2 : end]
-    if not inner.strip() or "[" in inner or "\n\n" in inner:
+    inner = _wikilinks_of(state).get(pos)
+    if inner is None or not inner.strip():
         return False
     if not silent:
         target, _, label = inner.partition("|")
@@ -253,8 +253,19 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
             "href": None,
             "text": " ".join(target.split()),
         }
-    state.pos = end + 2
+    state.pos = pos + len(inner) + 4
     return True
+
+
+def _wikilinks_of(state: StateInline) -> dict[int, str]:
+    """Every `[[...]]` of this inline text by start, found in one pass and kept for the text:
+    searching for "]]" from each "[[" would make a text full of brackets quadratic."""
+    cached = state.env.get("_wikilinks")
+    if cached is None or cached[0] is not state.src:
+        found = {m.start(): m.group(1) for m in _WIKILINK.finditer(state.src)}
+        cached = (state.src, found)
+        state.env["_wikilinks"] = cached
+    return cached[1]
 
 
 def _render_wikilink(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

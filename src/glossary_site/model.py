@@ -28,13 +28,23 @@ from . import urls
 from .errors import Problem
 from .frontmatter import YamlMapping
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters, and the noncharacters XML (the Atom feed, the sitemap) cannot carry
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def no_control_characters(value: str) -> str:
+    """Refuse characters that HTML and XML output cannot carry."""
+    found = _CONTROL.search(value)
+    if found:
+        char = found.group()
+        if ord(char) >= 0xFDD0:
+            raise ValueError(f"contains the Unicode noncharacter U+{ord(char):04X}")
+        raise ValueError("contains a control character")
+    return value
 
 
 def _clean_text(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("contains a control character")
-    return unicodedata.normalize("NFC", value.strip())
+    return unicodedata.normalize("NFC", no_control_characters(value).strip())
 
 
 def _non_empty(value: str) -> str:

@@ -121,20 +121,11 @@ def _kind_sources(
     sources = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         rel = f"content/{kind}/{entry.name}"
-        if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+        if _ignored(entry.name):
             continue
-        if entry.is_symlink() and not _inside(entry.path, real_content):
-            problems.append(
-                Problem(
-                    rel, 1, "symbolic link points outside the content folder; refused", "symlink"
-                )
-            )
-            continue
-        if entry.is_dir():
-            problems.append(Problem(rel, 1, "sub-folders are not supported here", "stray-file"))
-            continue
-        if not entry.name.endswith(MARKDOWN_SUFFIXES):
-            problems.append(Problem(rel, 1, "not a Markdown page (.md)", "stray-file"))
+        refusal = _refusal(entry, real_content, "the content folder", page=True)
+        if refusal:
+            problems.append(Problem(rel, 1, refusal, "stray-file"))
             continue
         try:
             stat = entry.stat()
@@ -151,6 +142,34 @@ def _kind_sources(
         signatures[rel] = (*stamp, digest)
         sources.append(PageSource(kind, rel, entry.path, raw, digest))
     return sources
+
+
+def _ignored(name: str) -> bool:
+    """Editors' and operating systems' own files, never content."""
+    return (
+        name in IGNORED_NAMES
+        or name.startswith((".#", "._"))  # Emacs locks, macOS resource forks
+        or name.endswith(("~", ".swp", ".swo", ".tmp"))
+        or (name.startswith(".") and not name.endswith(MARKDOWN_SUFFIXES))
+    )
+
+
+def _refusal(entry: os.DirEntry[str], real_root: str, where: str, page: bool) -> str | None:
+    """Why a directory entry cannot be used as an input file, or None when it can."""
+    try:
+        if entry.is_symlink() and not _inside(entry.path, real_root):
+            return f"symbolic link points outside {where}; refused"
+        if entry.is_dir():
+            return "sub-folders are not supported here"
+        if not entry.is_file():
+            return "not a regular file (a pipe, device or broken link); refused"
+    except OSError as exc:  # a link that loops, or that vanished
+        return f"cannot be read: {exc.strerror}"
+    if not page and "\\" in entry.name:  # a page's name is checked as a slug instead
+        return "file names may not contain backslashes"
+    if page and not entry.name.endswith(MARKDOWN_SUFFIXES):
+        return "not a Markdown page (.md)"
+    return None
 
 
 def read_file(path: str) -> bytes:
@@ -183,7 +202,13 @@ def _page_sources(
         rel = f"content/{entry.name}"
         if entry.name.startswith(".") or entry.name in IGNORED_NAMES or rel == SITE_FILE:
             continue
-        if entry.is_dir() and entry.name in urls.KINDS:
+        if entry.is_symlink() and not _inside(entry.path, real_content):
+            problems.append(
+                Problem(
+                    rel, 1, "symbolic link points outside the content folder; refused", "symlink"
+                )
+            )
+        elif entry.is_dir() and entry.name in urls.KINDS:
             sources += _kind_sources(
                 entry.name, Path(entry.path), real_content, problems, known, signatures
             )
@@ -203,35 +228,26 @@ def _static_files(
     if not folder.is_dir():
         return files, problems
     real_root = os.path.realpath(folder)
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
+    for dirpath, _dirnames, _filenames in os.walk(folder):
         rel_dir = os.path.relpath(dirpath, folder).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        for name in sorted(filenames) + [
-            d for d in dirnames if os.path.islink(os.path.join(dirpath, d))
-        ]:
-            if name in IGNORED_NAMES:
+        for entry in sorted(os.scandir(dirpath), key=lambda e: e.name):
+            if entry.name in IGNORED_NAMES or entry.is_dir(follow_symlinks=False):
+                continue  # os.walk descends into real folders itself
+            rel = f"{prefix}/{rel_dir}{entry.name}"
+            refusal = _refusal(entry, real_root, f"{prefix}/", page=False)
+            if refusal:
+                problems.append(Problem(rel, 1, refusal, "stray-file"))
                 continue
-            full = os.path.join(dirpath, name)
-            rel = f"{prefix}/{rel_dir}{name}"
-            if os.path.islink(full) and not _inside(full, real_root):
-                problems.append(
-                    Problem(rel, 1, f"symbolic link points outside {prefix}/; refused", "symlink")
-                )
+            try:
+                stat = entry.stat()
+            except OSError as exc:
+                problems.append(Problem(rel, 1, f"cannot be read: {exc.strerror}", "io"))
                 continue
-            if os.path.isdir(full) or "\\" in name:
-                problems.append(
-                    Problem(
-                        rel,
-                        1,
-                        "not supported here (linked folder or backslash in the name)",
-                        "stray-file",
-                    )
-                )
-                continue
-            stat = os.stat(full)
             files.append(
-                SourceFile(full, out_prefix + rel_dir + name, stat.st_size, stat.st_mtime_ns)
+                SourceFile(
+                    entry.path, out_prefix + rel_dir + entry.name, stat.st_size, stat.st_mtime_ns
+                )
             )
     return files, problems
 

@@ -292,7 +292,9 @@ def index_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
 
 
 def _sort_title(title: str) -> str:
-    return unicodedata.normalize("NFKD", title).casefold()
+    """Éclair sorts with the E's: accents are dropped for the order, not for display."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def _letter(title: str) -> str:

@@ -31,6 +31,7 @@ from .errors import OutputError
 MARKER = ".glossary-build"
 MARKER_TEXT = "This folder is written by `glossary build`; it is replaced on every build.\n"
 JOURNAL = ".glossary-commit.json"
+BACKUP = ".glossary-backup"
 TMP_TAG, OLD_TAG = ".glossary-tmp-", ".glossary-old-"
 
 
@@ -135,9 +136,15 @@ class Staging:
         (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         old = self.out.with_name(f".{self.out.name}{OLD_TAG}{os.getpid()}")
         with _signals_blocked(), _output_errors(self.out):
-            if self.out.exists():
+            moved = self.out.exists()
+            if moved:
                 os.rename(self.out, old)
-            os.rename(self.tmp, self.out)
+            try:
+                os.rename(self.tmp, self.out)
+            except OSError:
+                if moved:
+                    os.rename(old, self.out)  # put the previous output back
+                raise
         if old.exists():
             # deleting thousands of old files is slow; the caller overlaps it with other work
             self._cleanup = threading.Thread(
@@ -157,33 +164,90 @@ class Staging:
         with _signals_blocked():
             try:
                 _apply(self.out, self.tmp, journal)
-            except OSError as exc:
+            except _Unrecoverable as exc:
                 raise OutputError(
-                    f"updating {self.out} failed half-way ({exc}); the next "
-                    "build completes the update before anything else"
+                    f"updating {self.out} failed half-way ({exc.__cause__}) and could not be "
+                    "undone; the next build completes the update before anything else"
+                ) from exc
+            except OSError as exc:
+                self._applying = False
+                raise OutputError(
+                    f"updating {self.out} failed half-way ({exc}); the previous output was "
+                    "put back as it was"
                 ) from exc
         self._applying = False
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+class _Unrecoverable(Exception):
+    """A sparse commit failed and undoing it failed too: only rolling forward is left."""
+
+
 def _apply(out: Path, tmp: Path, journal: dict[str, list[str]]) -> None:
-    """Move staged files into `out` and delete the stale ones; safe to repeat."""
-    made: set[str] = set()
-    for path in journal["moves"]:
-        parts = safe_parts(path)
-        source = tmp.joinpath(*parts)
-        if not source.exists():
-            continue  # moved already by an interrupted run of this same commit
-        parent = "/".join(parts[:-1])
-        if parent and parent not in made:
-            os.makedirs(out / parent, exist_ok=True)
-            made.add(parent)
-        os.replace(source, out.joinpath(*parts))
+    """Move staged files into `out` and stale ones out of it, all or nothing.
+
+    Every file replaced or deleted is first moved into a backup inside `tmp`; if anything
+    fails, the moves are undone in reverse. Safe to repeat after a crash (roll forward):
+    files already moved are skipped.
+    """
+    backup = tmp / BACKUP
+    done: list[tuple[str, str, bool]] = []  # (move|delete, path, there was an old file)
+    made: list[Path] = []
+    try:
+        for path in journal["moves"]:
+            parts = safe_parts(path)
+            source, target = tmp.joinpath(*parts), out.joinpath(*parts)
+            if not source.exists():
+                continue  # moved already by an interrupted run of this same commit
+            had_old = _stash(target, backup.joinpath(*parts))
+            made += _make_parents(out, parts)
+            os.replace(source, target)
+            done.append(("move", path, had_old))
+        for path in journal["deletions"]:
+            parts = safe_parts(path)
+            if _stash(out.joinpath(*parts), backup.joinpath(*parts)):
+                done.append(("delete", path, True))
+    except OSError as exc:
+        try:
+            _undo(out, tmp, done, made)
+        except OSError as undo_error:
+            raise _Unrecoverable() from undo_error
+        raise exc
     for path in journal["deletions"]:
+        _remove_empty_parents(out, safe_parts(path)[:-1])
+
+
+def _stash(target: Path, backup: Path) -> bool:
+    """Move `target` aside into the backup; False when there was nothing to move."""
+    if not os.path.lexists(target):
+        return False
+    os.makedirs(backup.parent, exist_ok=True)
+    os.replace(target, backup)
+    return True
+
+
+def _make_parents(out: Path, parts: list[str]) -> list[Path]:
+    """Create the folders a new file needs; the ones created, outermost first."""
+    created = []
+    for depth in range(1, len(parts)):
+        folder = out.joinpath(*parts[:depth])
+        if not folder.exists():
+            os.mkdir(folder)
+            created.append(folder)
+    return created
+
+
+def _undo(out: Path, tmp: Path, done: list[tuple[str, str, bool]], made: list[Path]) -> None:
+    for action, path, had_old in reversed(done):
         parts = safe_parts(path)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(out.joinpath(*parts))
-        _remove_empty_parents(out, parts[:-1])
+        target = out.joinpath(*parts)
+        if action == "move":
+            os.replace(target, tmp.joinpath(*parts))
+        if had_old:
+            os.replace(tmp.joinpath(BACKUP, *parts), target)
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
 
 
 def _remove_empty_parents(out: Path, parts: list[str]) -> None:

@@ -1,0 +1,41 @@
+"""Checks that a built output folder is well-formed whatever the content said."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import jsonld, parse_html
+
+SCRIPT_OPEN = re.compile(rb'<script type="application/ld\+json">', re.I)
+SCRIPT_BODY = re.compile(rb'<script type="application/ld\+json">(.*?)</script', re.I | re.S)
+UNSAFE_SCHEME = ("javascript:", "data:", "vbscript:", "file:")
+
+
+def assert_pages_well_formed(out: Path) -> None:
+    """Every page parses with html5lib; every JSON-LD block parses with json.loads and is
+    one the template wrote (none was cut short by a `</script>` or hidden by `<!--`);
+    feeds and sitemaps are XML; the search index is JSON; no link has a script scheme."""
+    for path in sorted(out.rglob("*.html")):
+        raw = path.read_bytes()
+        doc = parse_html(path)
+        blocks = jsonld(doc)
+        assert len(blocks) == len(SCRIPT_OPEN.findall(raw)), path
+        for body in SCRIPT_BODY.findall(raw):
+            assert b"<!--" not in body and b"</" not in body.lower(), path
+            assert "\u2028".encode() not in body and "\u2029".encode() not in body, path
+        scripts = [s for s in doc.iter("script") if s.get("type") != "application/ld+json"]
+        assert all(s.get("src") and not (s.text or "").strip() for s in scripts), path
+        for element in doc.iter():
+            if any(name.lower().startswith("on") for name in element.attrib):
+                raise AssertionError(f"{path}: event handler attribute on <{element.tag}>")
+            for attr in ("href", "src"):
+                value = "".join((element.get(attr) or "").split()).lower()
+                assert not value.startswith(UNSAFE_SCHEME), (path, element.tag, value)
+    for xml_file in out.rglob("*.xml"):
+        ET.parse(xml_file)
+    index = out / "search-index.json"
+    if index.exists():
+        json.loads(index.read_text(encoding="utf-8"))

@@ -458,6 +458,14 @@ SLUGS = ["alpha", "beta", "gamma", "delta", "margin", "basis", "skew", "omega"]
 AREA_SLUGS = ["hub", "core", "edge"]
 
 
+def _with_field(text: str, key: str, value: object, raw: bool = False) -> str:
+    """Front matter `text` with `key` set (replaced, or added before the closing ---)."""
+    head, sep, body = text[4:].partition("\n---\n")
+    rendered = value if raw else json.dumps(value)
+    lines = [line for line in head.split("\n") if not line.startswith(f"{key}:")]
+    return "---\n" + "\n".join([*lines, f"{key}: {rendered}"]) + sep + body
+
+
 class IncrementalBuilds(RuleBasedStateMachine):
     """Edits to a small site, each followed by a cached build into site/build and a fresh
     `--no-cache` build into another folder: the two must always agree, byte for byte."""
@@ -467,6 +475,8 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.base = Path(tempfile.mkdtemp(prefix="glossary-state-"))
         self.root = self.base / "site"
         self.per_page = 2
+        self.site_name = "Test Glossary"
+        self.static: dict[str, str] = {}
         self.files: dict[str, str] = {
             "content/area/hub.md": area("Hub"),
             "content/term/alpha.md": page("Alpha", areas=["hub"], body="Alpha text.\n"),
@@ -478,10 +488,9 @@ class IncrementalBuilds(RuleBasedStateMachine):
 
     # -- the site on disk follows self.files
     def sync(self) -> None:
-        wanted = {
-            **self.files,
-            "content/site.yaml": SITE_YAML.replace("per_page: 2", f"per_page: {self.per_page}"),
-        }
+        settings_yaml = SITE_YAML.replace("per_page: 3", f"per_page: {self.per_page}")
+        settings_yaml = settings_yaml.replace("name: Test Glossary", f"name: {self.site_name}")
+        wanted = {**self.files, **self.static, "content/site.yaml": settings_yaml}
         content = self.root / "content"
         if content.exists():
             for path in sorted(content.rglob("*")):
@@ -600,6 +609,42 @@ class IncrementalBuilds(RuleBasedStateMachine):
     @rule(per_page=st.integers(1, 4))
     def change_per_page(self, per_page):
         self.per_page = per_page
+        self.sync()
+
+    @precondition(lambda self: self.entries() or self.area_files())
+    @rule(data=st.data(), aliases=st.lists(st.sampled_from([*WORDS, "gearing"]), max_size=2))
+    def set_aliases(self, data, aliases):
+        rel = data.draw(st.sampled_from(self.entries() + self.area_files()))
+        self.files[rel] = _with_field(self.files[rel], "aliases", aliases)
+        self.sync()
+
+    @precondition(lambda self: self.entries())
+    @rule(
+        data=st.data(),
+        summary=st.sampled_from(["New meaning.", "Another <b>one</b>."]),
+        day=st.integers(1, 28),
+        draft=st.booleans(),
+    )
+    def edit_summary_date_or_draft(self, data, summary, day, draft):
+        rel = data.draw(st.sampled_from(self.entries()))
+        text = _with_field(self.files[rel], "summary", summary)
+        text = _with_field(text, "published", f"2025-12-{day:02d}T10:00:00+00:00", raw=True)
+        self.files[rel] = _with_field(text, "draft", draft)
+        self.sync()
+
+    @precondition(lambda self: self.entries())
+    @rule(data=st.data(), width=st.integers(10, 40))
+    def illustrate_with_a_static_image(self, data, width):
+        """The image's size is read from the file: changing the file must reach the pages."""
+        svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="10"></svg>'
+        self.static["static/pic.svg"] = svg
+        rel = data.draw(st.sampled_from(self.entries()))
+        self.files[rel] = _with_field(self.files[rel], "image", {"src": "pic.svg", "caption": "c"})
+        self.sync()
+
+    @rule(name=st.sampled_from(["Test Glossary", "Other Name", "Ωμέγα & Co"]))
+    def rename_site(self, name):
+        self.site_name = name
         self.sync()
 
     # -- the claim

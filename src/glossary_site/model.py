@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -213,11 +213,11 @@ class Page:
     body_line: int
     lines: dict[str, int]
     digest: str  # of the file's bytes: what changes when the page changes
+    # the qualified reference `kind/slug`, unique across the site (looked up very often)
+    id: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def id(self) -> str:
-        """The qualified reference `kind/slug`, unique across the site."""
-        return f"{self.kind}/{self.slug}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", f"{self.kind}/{self.slug}")
 
     def line_of(self, key: str) -> int:
         """The line where a front-matter key (or `key.index`) was written."""

@@ -691,8 +691,8 @@ def evaluate_targets(summary: dict, sizes: list[int], scenarios: list[str]) -> l
     def get(tool, sc, size):
         return summary.get(f"{tool}/{sc}/{size}")
 
-    def ratio(sc, size):
-        g, h = get("glossary", sc, size), get("hugo", sc, size)
+    def ratio(sc, size, hugo_sc=None):
+        g, h = get("glossary", sc, size), get("hugo", hugo_sc or sc, size)
         if not g or not h:
             return None, "SKIP (not measured)"
         if g["median_s"] is None or h["median_s"] is None:
@@ -711,7 +711,12 @@ def evaluate_targets(summary: dict, sizes: list[int], scenarios: list[str]) -> l
     for sc in ("warm", "one-change"):
         for size in sizes:
             v, why = ratio(sc, size) if sc in scenarios else (None, "SKIP (not measured)")
-            add(f"{sc} {size // 1000}k glossary/hugo", v, T_INCR_RATIO, "<=", why)
+            add(f"{sc} {size // 1000}k glossary/hugo same scenario", v, T_INCR_RATIO, "<=", why)
+            # Hugo rebuilds in place, which on some disks is slower than its clean build;
+            # the stricter comparison is with Hugo's clean (cold) build of the same corpus
+            both = sc in scenarios and "cold" in scenarios
+            v, why = ratio(sc, size, "cold") if both else (None, "SKIP (needs cold too)")
+            add(f"{sc} {size // 1000}k glossary/hugo clean build", v, T_INCR_RATIO, "<=", why)
     g10, g50 = get("glossary", "cold", 10000), get("glossary", "cold", 50000)
     if not g10 or not g50:
         add("glossary cold 50k/10k time", None, T_SCALING, "<=", "SKIP (not measured)")
@@ -1036,7 +1041,7 @@ def main(argv: list[str] | None = None) -> int:
             else (f"{t['value']:.0f}" if "MB" in t["target"] else f"{t['value']:.3f}")
         )
         lim = f"{t['limit']:.0f}" if "MB" in t["target"] else f"{t['limit']:g}"
-        print(f"  {t['target']:<34} {v:>8}  {t['op']} {lim:<6} {t['status']}")
+        print(f"  {t['target']:<46} {v:>8}  {t['op']} {lim:<6} {t['status']}")
     busy = [r for r in runs if r.wall_seconds > 0]
     if busy:
         load = statistics.median(r.other_cpu_seconds / r.wall_seconds for r in busy)

@@ -200,7 +200,8 @@ class BuildCache:
             return {}
         try:
             with open(self.folder / f"{section}.marshal", "rb") as handle:
-                salt, data = marshal.load(handle)
+                # loads() of the whole file: load() on the file reads in small pieces, 7x slower
+                salt, data = marshal.loads(handle.read())
         except Exception:  # a damaged cache is a cache miss, never a failed build
             return {}
         return data if salt == code_salt() and isinstance(data, dict) else {}
@@ -212,7 +213,7 @@ class BuildCache:
             (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
             tmp = self.folder / f".{section}.{os.getpid()}.tmp"
             with open(tmp, "wb") as handle:
-                marshal.dump((code_salt(), data), handle)
+                handle.write(marshal.dumps((code_salt(), data)))
             os.replace(tmp, self.folder / f"{section}.marshal")
         except OSError:
             pass  # an unwritable cache only costs speed next time

@@ -74,10 +74,9 @@ def resolve(
     index = _index(site, names, cached)
     problems: list[Problem] = []
     entry_areas, related = _front_matter_refs(site, index, names, cached, problems)
-    bodies, sections, body_keys = _render_bodies(
+    bodies, sections, body_keys, table = _render_bodies(
         site, index, names, bodies_memo if bodies_memo is not None else {}, mapper, problems
     )
-    table = link_table(site, index, with_names=False)
     graph = _graph(site, table, entry_areas, related, bodies, sections, body_keys)
     discover = recommendations(graph, mapper, cached.setdefault("recommendations", {}))
     return ResolveResult(dataclasses.replace(graph, discover=discover), tuple(problems))
@@ -239,12 +238,13 @@ def _render_bodies(
     memo: MutableMapping[str, Any],
     mapper: Mapper,
     problems: list[Problem],
-) -> tuple[dict[str, RenderedBody], dict[str, tuple[RenderedBody, ...]], dict[str, str]]:
+) -> tuple[dict[str, RenderedBody], dict[str, tuple[RenderedBody, ...]], dict[str, str], LinkTable]:
     pages = [*site.areas, *site.entries]
     keys = {page.id: _body_key(page, site.config, names) for page in pages}
     missing = [_body_job(page, site) for page in pages if keys[page.id] not in memo]
-    if missing:  # the automaton of names is only worth building when something renders
-        table = link_table(site, index)
+    # the automaton of names is only worth building when something renders
+    table = link_table(site, index, with_names=bool(missing))
+    if missing:
         for job, rendered in zip(missing, mapper(_render_job, table, missing), strict=True):
             memo[keys[job.page_id]] = tuple(part.record() for part in rendered)
     bodies: dict[str, RenderedBody] = {}
@@ -262,7 +262,7 @@ def _render_bodies(
             sections[page.id] = tuple(rendered)
         else:
             bodies[page.id] = rendered[0]
-    return bodies, sections, keys
+    return bodies, sections, keys, table
 
 
 def _body_key(page: Page, config: SiteConfig, names: str) -> str:

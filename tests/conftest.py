@@ -19,6 +19,18 @@ from glossary_site.build import BuildOptions, BuildReport, build
 
 SITES = Path(__file__).parent / "sites"
 REPO = Path(__file__).resolve().parents[1]
+# the shared corpus generator: ../shared beside the project (where CI has it)
+GEN_CORPUS = next(
+    (
+        path
+        for path in (
+            REPO.parent / "shared/bench/gen_corpus.py",
+            Path("/work/shared/bench/gen_corpus.py"),
+        )
+        if path.is_file()
+    ),
+    REPO.parent / "shared/bench/gen_corpus.py",
+)
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 SITE_YAML = """\

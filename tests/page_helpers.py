@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import SITES, build_in, find_all, parse_html, text_of
+from conftest import SITES, build_in, find_all, parse_html, text_of
 
 SEP = " ⎊ "
 ATOM = "{http://www.w3.org/2005/Atom}"

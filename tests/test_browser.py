@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import build_in
+from conftest import build_in
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser

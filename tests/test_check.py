@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import area, page, run_cli, write_site
 from glossary_site.check import CheckOptions, check
-from tests.conftest import area, page, run_cli, write_site
 
 
 def findings(root: Path, **options) -> list[tuple[str, int, str, str]]:

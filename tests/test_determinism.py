@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SITES, area, build_in, page, run_cli, tree_bytes, write_site
+from conftest import GEN_CORPUS, SITES, area, build_in, page, run_cli, tree_bytes, write_site
 from glossary_site.errors import ContentError
-
-GEN_CORPUS = Path("/work/shared/bench/gen_corpus.py")
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +215,7 @@ def test_cached_build_follows_an_area_alias_change(tmp_path):
     """An area's aliases appear only in the search index: its key must still change."""
     import json
 
-    from tests.conftest import area, build_in, page, write_site
+    from conftest import area, build_in, page, write_site
 
     root = write_site(
         tmp_path / "site",

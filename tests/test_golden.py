@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import build_in, tree_bytes
+from conftest import build_in, tree_bytes
 
 EXPECTED = Path(__file__).parent / "expected" / "basic"
 # copied files, not generated: the theme's assets and the site's static files

@@ -19,29 +19,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, page, run_cli, tree_bytes
+from conftest import GEN_CORPUS, page, run_cli, tree_bytes
 from faultshim import shim_env
 from glossary_site.write import JOURNAL, MARKER, OLD_TAG, TMP_TAG
 
-GEN_CORPUS = next(
-    (
-        p
-        for p in (
-            REPO.parent / "shared/bench/gen_corpus.py",
-            Path("/work/shared/bench/gen_corpus.py"),
-        )
-        if p.is_file()
-    ),
-    None,
-)
 ENTRIES = 3000
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     """A generated 3,000-entry site with a first output in build/ (no cache)."""
-    if GEN_CORPUS is None:
-        pytest.fail("shared/bench/gen_corpus.py is missing: it generates the corpus")
+    if not GEN_CORPUS.is_file():
+        pytest.fail(f"{GEN_CORPUS} is missing: it generates the corpus")
     root = tmp_path_factory.mktemp("corpus") / "site"
     subprocess.run(
         [

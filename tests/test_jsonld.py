@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import area, block, build_in, find_all, jsonld, page, parse_html, text_of
-from tests.page_helpers import (
+from conftest import area, block, build_in, find_all, jsonld, page, parse_html, text_of
+from page_helpers import (
     SEP,
     build_fixture_site,
     doc_at,
@@ -375,7 +375,7 @@ HOSTILE = 'Bad </script><script>alert(1)</script> <!-- & "x"'
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import write_site
+    from conftest import write_site
 
     root = write_site(
         tmp_path_factory.mktemp("hostile") / "site",

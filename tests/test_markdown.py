@@ -5,12 +5,12 @@ from __future__ import annotations
 import html5lib
 import pytest
 
+from conftest import area, page, write_site
 from glossary_site import autolink, markdown
 from glossary_site.load import LoadOptions, load_site
 from glossary_site.markdown import Options, first_sentence
 from glossary_site.resolve import RefIndex, link_table
 from glossary_site.scan import scan_site
-from tests.conftest import area, page, write_site
 
 TITLES = {
     "leverage-ratio": ("Leverage Ratio", []),

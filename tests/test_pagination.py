@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import area, block, build_in, find_all, page, text_of
-from tests.page_helpers import (
+from conftest import area, block, build_in, find_all, page, text_of
+from page_helpers import (
     SEP,
     SITEMAP_NS,
     breadcrumb_trail,
@@ -70,7 +70,7 @@ def built(make_site: Callable[..., Path]) -> Callable[..., Path]:
 @pytest.fixture(scope="module")
 def seven(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """2 * per_page + 1 entries: three resource pages of 3, 3 and 1."""
-    from tests.conftest import write_site
+    from conftest import write_site
 
     root = write_site(tmp_path_factory.mktemp("seven") / "site", area_site(7))
     build_in(root)

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SITES, area, build_in, find_all, page, parse_html, text_of
-from tests.page_helpers import (
+from conftest import SITES, area, build_in, find_all, page, parse_html, text_of
+from page_helpers import (
     ATOM,
     SEP,
     SITEMAP_NS,

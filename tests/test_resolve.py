@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import area, build_in, find_all, page, parse_html, text_of, write_site
 from glossary_site.build import BuildOptions, analyse
 from glossary_site.cache import BuildCache
 from glossary_site.errors import ContentError
 from glossary_site.resolve import SiteGraph, discover_more, plural_variants, ref_key
 from glossary_site.scan import scan_site
-from tests.conftest import area, build_in, find_all, page, parse_html, text_of, write_site
 
 
 def graph_of(root: Path, **options) -> SiteGraph:

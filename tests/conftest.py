@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -110,6 +111,41 @@ def run_cli(
         env=full_env,
         timeout=timeout,
     )
+
+
+def generate_corpus(out: Path, entries: int) -> Path:
+    """A synthetic site of `entries` entries from the shared generator, written to `out`."""
+    if not GEN_CORPUS.is_file():
+        pytest.fail(f"{GEN_CORPUS} is missing: it generates the corpus")
+    subprocess.run(
+        [
+            sys.executable,
+            str(GEN_CORPUS),
+            "--entries",
+            str(entries),
+            "--format",
+            "glossary",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def rename_site(root: Path, name: str) -> None:
+    """Change the site name: every page shows it, so every page is rewritten."""
+    settings = root / "content/site.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", text, count=1), encoding="utf-8")
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary or moved-aside folders of builds next to an output folder."""
+    from glossary_site.write import OLD_TAG, TMP_TAG
+
+    return sorted(p.name for p in folder.iterdir() if TMP_TAG in p.name or OLD_TAG in p.name)
 
 
 def parse_html(path: Path) -> Any:

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import GEN_CORPUS, SITES, area, build_in, page, run_cli, tree_bytes, write_site
+from conftest import SITES, area, build_in, generate_corpus, page, run_cli, tree_bytes, write_site
 from glossary_site.errors import ContentError
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     """A generated 300-entry site (content/ only), shared read-only by this module."""
-    if not GEN_CORPUS.is_file():
-        pytest.fail(f"{GEN_CORPUS} is missing")
-    out = tmp_path_factory.mktemp("corpus") / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            str(GEN_CORPUS),
-            "--entries",
-            "300",
-            "--format",
-            "glossary",
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    out = generate_corpus(tmp_path_factory.mktemp("corpus") / "site", 300)
     assert len(list((out / "content").rglob("*.md"))) >= 300
     return out
 

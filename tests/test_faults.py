@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_in, run_cli, tree_bytes
+from conftest import build_in, leftovers, rename_site, run_cli, tree_bytes
 from faultshim import shim_env
 from glossary_site.errors import OutputError
-from glossary_site.write import OLD_TAG, TMP_TAG
+from glossary_site.write import TMP_TAG
 
 
 @pytest.fixture
@@ -25,16 +25,6 @@ def built(copy_site) -> Path:
     root = copy_site("basic")
     build_in(root)
     return root
-
-
-def rename_site(root: Path, name: str) -> None:
-    settings = root / "content/site.yaml"
-    text = settings.read_text(encoding="utf-8")
-    settings.write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", text, count=1), encoding="utf-8")
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if TMP_TAG in p.name or OLD_TAG in p.name)
 
 
 def failing(real, code: int, nth: int, match: str = TMP_TAG):

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GEN_CORPUS, page, run_cli, tree_bytes
+from conftest import generate_corpus, leftovers, page, rename_site, run_cli, tree_bytes
 from faultshim import shim_env
-from glossary_site.write import JOURNAL, MARKER, OLD_TAG, TMP_TAG
+from glossary_site.write import JOURNAL, MARKER, TMP_TAG
 
 ENTRIES = 3000
 
@@ -29,23 +29,7 @@ ENTRIES = 3000
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     """A generated 3,000-entry site with a first output in build/ (no cache)."""
-    if not GEN_CORPUS.is_file():
-        pytest.fail(f"{GEN_CORPUS} is missing: it generates the corpus")
-    root = tmp_path_factory.mktemp("corpus") / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            str(GEN_CORPUS),
-            "--entries",
-            str(ENTRIES),
-            "--format",
-            "glossary",
-            "--out",
-            str(root),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    root = generate_corpus(tmp_path_factory.mktemp("corpus") / "site", ENTRIES)
     result = run_cli("build", "--no-cache", "--quiet", cwd=root)
     assert result.returncode == 0, result.stderr
     return root
@@ -57,18 +41,6 @@ def site(corpus: Path, tmp_path: Path) -> Path:
     target = tmp_path / "site"
     shutil.copytree(corpus, target, symlinks=True)
     return target
-
-
-def rename_site(root: Path, name: str) -> None:
-    """Change the site name: every page shows it, so every page is rewritten."""
-    settings = root / "content/site.yaml"
-    text = settings.read_text(encoding="utf-8")
-    settings.write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", text, count=1), encoding="utf-8")
-
-
-def leftovers(root: Path) -> list[str]:
-    """Temporary or moved-aside folders of builds next to the output folder."""
-    return sorted(p.name for p in root.iterdir() if TMP_TAG in p.name or OLD_TAG in p.name)
 
 
 def start_build(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:

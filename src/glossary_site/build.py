@@ -86,7 +86,7 @@ def analyse(
     started = time.perf_counter()
 
     def mapper(fn: Any, context: Any, items: Any) -> list[Any]:
-        return parallel.map_ordered(fn, context, items, jobs)
+        return list(parallel.iter_ordered(fn, context, items, jobs))
 
     resolved = resolve(loaded.site, cache.bodies, mapper, cache.graph)
     timings["resolve"] = time.perf_counter() - started

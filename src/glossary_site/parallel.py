@@ -30,18 +30,6 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def map_ordered(
-    fn: Callable[[Any, T], R],
-    context: Any,
-    items: Sequence[T],
-    jobs: int,
-    chunk: int = 64,
-    progress: Callable[[int], None] | None = None,
-) -> list[R]:
-    """[fn(context, item) for item in items], on `jobs` processes, results in order."""
-    return list(iter_ordered(fn, context, items, jobs, chunk, progress))
-
-
 def iter_ordered(
     fn: Callable[[Any, T], R],
     context: Any,
@@ -50,7 +38,7 @@ def iter_ordered(
     chunk: int = 64,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[R]:
-    """Like map_ordered, yielding results in order as they arrive."""
+    """fn(context, item) for each item, on `jobs` processes, yielded in order as they arrive."""
     if jobs <= 1 or len(items) < SERIAL_BELOW:
         for item in items:
             yield fn(context, item)

@@ -59,6 +59,10 @@ class ContentError(Exception):
         self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
         super().__init__(format_problems(self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]]]:
+        # raised in a worker process, it must arrive whole in the parent
+        return (ContentError, (self.problems,))
+
 
 class OutputError(Exception):
     """The output folder cannot be written (permissions, full disk, not ours to replace)."""

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 
 from .cards import ViewContext
-from .errors import Problem
+from .errors import ContentError, Problem
 from .load import Theme
 from .outputs import Job, job_path
 from .views import PAGE_KINDS
@@ -108,8 +108,33 @@ def render_job(renderer: Renderer, job: Job) -> Rendered:
         data = json.dumps(view.context["json"], ensure_ascii=False, separators=(",", ":"))
     else:
         names = [view.template] if isinstance(view.template, str) else list(view.template)
-        data = renderer.env.select_template(names).render(view.context)
+        template = renderer.env.select_template(names)
+        try:
+            data = template.render(view.context)
+        except jinja2.TemplateError as exc:  # a site's own template asking for what isn't there
+            raise ContentError([_template_problem(template.name or names[0], exc, path)]) from None
     return Rendered(path, key, data.encode("utf-8"))
+
+
+def _template_problem(name: str, exc: jinja2.TemplateError, path: str) -> Problem:
+    line = next(
+        (
+            tb.tb_lineno
+            for tb in _frames(exc.__traceback__)
+            if tb.tb_frame.f_code.co_filename == "<template>"
+        ),
+        1,
+    )
+    message = f"error rendering /{path}: {exc.message or type(exc).__name__}"
+    return Problem(f"templates/{name}", line, message, "template")
+
+
+def _frames(tb: Any) -> list[Any]:
+    frames = []
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    return list(reversed(frames))  # innermost first: the template line that failed
 
 
 def keyed(renderer: Renderer, job: Job) -> tuple[str, str, Any]:

@@ -12,29 +12,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import ahocorasick
+from corpus import corpus_bodies
 
 from glossary_site.autolink import NameTarget, name_key
-from glossary_site.frontmatter import decode, split
 from glossary_site.markdown import LinkTable, Options, render
 from glossary_site.references import RefIndex
 
-HERE = Path(__file__).resolve().parent
-GEN = next(
-    p
-    for p in (
-        HERE.parents[1] / "shared/bench/gen_corpus.py",
-        Path("/work/shared/bench/gen_corpus.py"),
-    )
-    if p.is_file()
-)
 WORDS = [
     "leverage",
     "margin",
@@ -58,21 +44,6 @@ WORDS = [
     "hedge",
     "risk",
 ]
-
-
-def corpus_bodies(count: int) -> list[str]:
-    out = Path(tempfile.mkdtemp(prefix="autolink-")) / "site"
-    subprocess.run(
-        [sys.executable, str(GEN), "--entries", "1000", "--format", "glossary", "--out", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    files = sorted((out / "content/term").glob("*.md")) + sorted(
-        (out / "content/definition").glob("*.md")
-    )
-    bodies = [split(decode(f.read_bytes())).body for f in files[:count]]
-    shutil.rmtree(out.parent, ignore_errors=True)
-    return bodies
 
 
 def automaton(count: int) -> tuple[object, dict[str, str]]:
@@ -104,7 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bodies", type=int, default=300)
     args = parser.parse_args()
-    bodies = corpus_bodies(args.bodies)
+    bodies = corpus_bodies(1000, ("term", "definition"))[: args.bodies]
     print(f"{len(bodies)} bodies, {sum(map(len, bodies)) / 1e6:.1f} MB of Markdown")
     print(f"{'titles':>8}  {'ms per body':>11}  {'automaton build s':>17}")
     base = per_body(bodies, None, {})

@@ -213,3 +213,44 @@ def test_cached_build_follows_an_area_alias_change(tmp_path):
     build_in(root)
     records = json.loads((root / "build/search-index.json").read_text(encoding="utf-8"))
     assert [r["a"] for r in records if r["id"] == "area/margin"] == [["haircuts"]]
+
+
+# ---------------------------------------------------------- what invalidates the cache
+
+
+def test_library_upgrade_invalidates_cache(tmp_path, monkeypatch):
+    # a new markdown-it-py or Jinja may render the same input differently
+    from glossary_site import cache
+
+    site = fresh_copy(SITES / "basic", tmp_path / "site")
+    build_in(site)
+    assert build_in(site).timings == {"up to date": 0.0}
+    upgraded = tuple(
+        (name, "999.0" if name == "markdown-it-py" else version)
+        for name, version in cache.library_versions()
+    )
+    monkeypatch.setattr(cache, "library_versions", lambda: upgraded)
+    cache.code_salt.cache_clear()
+    try:
+        report = build_in(site)
+    finally:
+        monkeypatch.undo()
+        cache.code_salt.cache_clear()
+    assert "up to date" not in report.timings
+    assert report.unchanged == 0 and report.written == report.files
+
+
+def test_no_change_build_does_not_load_the_stages(tmp_path):
+    # the fast path answers before importing pydantic, Jinja or markdown-it
+    site = fresh_copy(SITES / "basic", tmp_path / "site")
+    heavy = ("pydantic", "jinja2", "markdown_it")
+
+    def imported(run):
+        assert run.returncode == 0, run.stderr
+        names = {line.split("|")[-1].strip() for line in run.stderr.splitlines()}
+        return {name for name in heavy if name in names}
+
+    first = run_cli("build", "-q", "--source", str(site), env={"PYTHONPROFILEIMPORTTIME": "1"})
+    second = run_cli("build", "-q", "--source", str(site), env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert imported(first) == set(heavy)
+    assert imported(second) == set()

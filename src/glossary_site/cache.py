@@ -4,8 +4,9 @@ It stores builtin values (marshal: fast, and unlike pickle it never runs code) t
 pure functions of their keys: parsed pages keyed by file hash, rendered bodies keyed by
 body hash and link-table digest, recommendations keyed by a digest of the graph they were
 computed from; and what the last successful build wrote, with a fingerprint of its inputs.
-Everything is salted with a hash of this package's code: a new version never reads an
-old cache. A missing, corrupt or foreign cache is ignored; the cache never changes output.
+Everything is salted with a hash of this package's code and of the versions of the
+libraries that shape the output: a new version of either never reads an old cache. A
+missing, corrupt or foreign cache is ignored; the cache never changes output.
 
 The two big sections are split into shards so that one changed page rewrites one shard.
 """
@@ -13,6 +14,7 @@ The two big sections are split into shards so that one changed page rewrites one
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import marshal
 import os
 import sys
@@ -27,15 +29,44 @@ FOLDER = ".glossary-cache"
 SHARDS = 16
 
 
+# Libraries whose upgrade can change a page: parsing, validation, Markdown, templates,
+# escaping, auto-links, image sizes, suggestions.
+OUTPUT_LIBRARIES = (
+    "imagesize",
+    "Jinja2",
+    "markdown-it-py",
+    "MarkupSafe",
+    "mdit-py-plugins",
+    "mdurl",
+    "pyahocorasick",
+    "pydantic",
+    "pydantic-core",
+    "PyYAML",
+    "rapidfuzz",
+)
+
+
 @lru_cache(maxsize=1)
 def code_salt() -> str:
-    """A hash of this package's source and the Python version."""
+    """A hash of this package's source, the Python version and the library versions."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(sys.version.encode())
+    digest.update(repr(library_versions()).encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def library_versions() -> tuple[tuple[str, str], ...]:
+    """The installed version of each library in OUTPUT_LIBRARIES ("" when not found)."""
+    versions = []
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append((name, ""))
+    return tuple(versions)
 
 
 def _shard(key: str) -> int:

@@ -21,8 +21,6 @@ import click
 
 from . import __version__
 from .build import BuildOptions, BuildReport, build
-from .check import CheckOptions, check
-from .config import normalize_base_url
 from .errors import ContentError, OutputError, Problem, format_problems
 
 ISSUES_URL = "https://github.com/glossary-site/glossary-site/issues"
@@ -32,6 +30,8 @@ PROGRESS_AFTER = 500  # outputs; smaller builds finish before a bar would help
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
+    from .config import normalize_base_url  # pydantic: only when the flag is given
+
     try:
         return normalize_base_url(value)
     except ValueError as exc:
@@ -270,6 +270,8 @@ def check_command(
     debug: bool,
 ) -> None:
     """Find broken, ambiguous, duplicate and orphaned entries without building."""
+    from .check import CheckOptions, check
+
     _require_folder(source)
     options = CheckOptions(
         drafts=drafts, strict=strict, similarity=similarity, use_cache=not no_cache

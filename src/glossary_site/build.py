@@ -108,7 +108,12 @@ def analyse(
 def _load_options(options: BuildOptions) -> LoadOptions:
     from .load import LoadOptions
 
-    return LoadOptions(options.drafts, options.base_url)
+    return LoadOptions(*_load_choices(options))
+
+
+def _load_choices(options: BuildOptions) -> tuple[bool, str | None]:
+    """The build options that change what is loaded, in LoadOptions' field order."""
+    return (options.drafts, options.base_url)
 
 
 def build(
@@ -130,7 +135,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
     scan = scan_site(root, cache.files)
     cache.files.clear()
     cache.files.update(scan.signatures)
-    fingerprint = input_fingerprint(scan, (options.drafts, options.base_url))
+    fingerprint = input_fingerprint(scan, _load_choices(options))
     unchanged = _up_to_date(out, cache, fingerprint, started)
     if unchanged is not None:
         return unchanged
@@ -177,7 +182,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
 def input_fingerprint(scan: Scan, options: tuple[bool, str | None]) -> str:
     """A digest of everything a build reads, and of this code: equal fingerprints, equal sites.
 
-    `options` are the build's choices that change what is loaded: (drafts, base_url)."""
+    `options` are the build's choices that change what is loaded (`_load_choices`)."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(repr((code_salt(), options, scan.theme.digest)).encode())
     digest.update(scan.config_raw or b"\0none")

@@ -17,9 +17,9 @@ import time
 import ahocorasick
 from corpus import corpus_bodies
 
-from glossary_site.autolink import NameTarget, name_key
-from glossary_site.markdown import LinkTable, Options, render
-from glossary_site.references import RefIndex
+from glossary_site.markdown.autolink import NameTarget, name_key
+from glossary_site.markdown.body import LinkTable, Options, render
+from glossary_site.resolve.references import RefIndex
 
 WORDS = [
     "leverage",

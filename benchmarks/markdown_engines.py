@@ -20,7 +20,7 @@ from corpus import corpus_bodies
 
 def engines() -> dict[str, Callable[[str], object]]:
     """name -> text-to-HTML function, for the engines that are installed."""
-    from glossary_site.markdown import _parser
+    from glossary_site.markdown.body import _parser
 
     ours = _parser(False)
     found: dict[str, Callable[[str], object]] = {

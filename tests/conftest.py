@@ -16,7 +16,7 @@ from typing import Any
 import html5lib
 import pytest
 
-from glossary_site.build import BuildOptions, BuildReport, build
+from glossary_site.commands.build import BuildOptions, BuildReport, build
 
 SITES = Path(__file__).parent / "sites"
 REPO = Path(__file__).resolve().parents[1]
@@ -143,7 +143,7 @@ def rename_site(root: Path, name: str) -> None:
 
 def leftovers(folder: Path) -> list[str]:
     """Temporary or moved-aside folders of builds next to an output folder."""
-    from glossary_site.write import OLD_TAG, TMP_TAG
+    from glossary_site.write.staging import OLD_TAG, TMP_TAG
 
     return sorted(p.name for p in folder.iterdir() if TMP_TAG in p.name or OLD_TAG in p.name)
 

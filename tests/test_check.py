@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import area, page, run_cli, write_site
-from glossary_site.check import CheckOptions, check
+from glossary_site.commands.check import CheckOptions, check
 
 
 def findings(root: Path, **options) -> list[tuple[str, int, str, str]]:

@@ -220,7 +220,7 @@ def test_cached_build_follows_an_area_alias_change(tmp_path):
 
 def test_library_upgrade_invalidates_cache(tmp_path, monkeypatch):
     # a new markdown-it-py or Jinja may render the same input differently
-    from glossary_site import cache
+    from glossary_site.write import cache
 
     site = fresh_copy(SITES / "basic", tmp_path / "site")
     build_in(site)

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from glossary_site.config import SiteConfig
 from glossary_site.errors import Problem
-from glossary_site.frontmatter import parse_mapping
-from glossary_site.model import AreaMeta, EntryMeta, parse_timestamp, validate_meta
+from glossary_site.load.frontmatter import parse_mapping
+from glossary_site.load.validate import validate_meta
+from glossary_site.model.config import SiteConfig
+from glossary_site.model.meta import AreaMeta, EntryMeta, parse_timestamp
 
 PATH = "content/term/x.md"
 GOOD = "title: X\nsummary: S\npublished: 2026-01-02T10:00:00+01:00\n"

@@ -1,5 +1,5 @@
 """`python -m glossary_site` runs the `glossary` command."""
 
-from .cli import main
+from glossary_site.cli import main
 
 main()

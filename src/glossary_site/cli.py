@@ -19,9 +19,9 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
-from .build import BuildOptions, BuildReport, build
-from .errors import ContentError, OutputError, Problem, format_problems
+from glossary_site import __version__
+from glossary_site.commands.build import BuildOptions, BuildReport, build
+from glossary_site.errors import ContentError, OutputError, Problem, format_problems
 
 ISSUES_URL = "https://github.com/glossary-site/glossary-site/issues"
 PROGRESS_AFTER = 500  # outputs; smaller builds finish before a bar would help
@@ -30,7 +30,9 @@ PROGRESS_AFTER = 500  # outputs; smaller builds finish before a bar would help
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    from .config import normalize_base_url  # pydantic: only when the flag is given
+    from glossary_site.model.config import (
+        normalize_base_url,
+    )  # pydantic: only when the flag is given
 
     try:
         return normalize_base_url(value)
@@ -270,7 +272,7 @@ def check_command(
     debug: bool,
 ) -> None:
     """Find broken, ambiguous, duplicate and orphaned entries without building."""
-    from .check import CheckOptions, check
+    from glossary_site.commands.check import CheckOptions, check
 
     _require_folder(source)
     options = CheckOptions(

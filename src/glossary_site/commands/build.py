@@ -15,15 +15,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import parallel
-from .cache import BuildCache, code_salt
-from .errors import ContentError, OutputError, Problem, errors_only
-from .scan import Scan, SourceFile, scan_site
-from .write import BACKUP, JOURNAL, MARKER, Staging, begin, recover, still_there
+from glossary_site.errors import ContentError, OutputError, Problem, errors_only
+from glossary_site.load.scan import Scan, SourceFile, scan_site
+from glossary_site.write import parallel
+from glossary_site.write.cache import BuildCache, code_salt
+from glossary_site.write.staging import (
+    BACKUP,
+    JOURNAL,
+    MARKER,
+    Staging,
+    begin,
+    recover,
+    still_there,
+)
 
 if TYPE_CHECKING:
-    from .load import LoadedSite, LoadOptions
-    from .resolve import SiteGraph
+    from glossary_site.load.site import LoadedSite, LoadOptions
+    from glossary_site.resolve.site import SiteGraph
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -76,9 +84,9 @@ def analyse(
     scan: Scan, options: BuildOptions, cache: BuildCache, timings: dict[str, float] | None = None
 ) -> Analysis:
     """Stages 1 and 2; raises ContentError listing every error found."""
-    from .load import load_site
-    from .render import template_problems
-    from .resolve import resolve
+    from glossary_site.load.site import load_site
+    from glossary_site.render.renderer import template_problems
+    from glossary_site.resolve.site import resolve
 
     timings = timings if timings is not None else {}
     jobs = options.jobs or parallel.default_jobs()
@@ -106,7 +114,7 @@ def analyse(
 
 
 def _load_options(options: BuildOptions) -> LoadOptions:
-    from .load import LoadOptions
+    from glossary_site.load.site import LoadOptions
 
     return LoadOptions(*_load_choices(options))
 
@@ -144,7 +152,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         analysis = analyse(scan, options, cache, timings)
     finally:
         cache.save()
-    from .outputs import plan
+    from glossary_site.render.outputs import plan
 
     site, graph = analysis.site, analysis.graph
     jobs = plan(graph)
@@ -238,7 +246,7 @@ def _render_into(
     timings: dict[str, float],
     card_memo: Callable[[str], dict[str, bytes]],
 ) -> None:
-    from .render import Renderer, keyed, render_job
+    from glossary_site.render.renderer import Renderer, keyed, render_job
 
     started = time.perf_counter()
     # a page is a function of its inputs, the settings, the templates and this code
@@ -295,7 +303,7 @@ def _check_output_location(root: Path, out: Path) -> None:
 
 def _check_collisions(graph: SiteGraph, jobs: list[Any], site: LoadedSite) -> None:
     """Two files for one output path, as case-insensitive or normalising hosts see paths."""
-    from .outputs import job_path
+    from glossary_site.render.outputs import job_path
 
     generated = {_host_key(job_path(graph, job)): job_path(graph, job) for job in jobs}
     assets = {_host_key(item.path) for item in site.theme.assets}

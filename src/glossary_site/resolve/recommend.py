@@ -10,8 +10,8 @@ from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .graph import SiteGraph
-from .references import ref_key
+from glossary_site.resolve.graph import SiteGraph
+from glossary_site.resolve.references import ref_key
 
 Mapper = Callable[[Callable[[Any, Any], Any], Any, Sequence[Any]], list[Any]]
 

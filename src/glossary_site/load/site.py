@@ -14,26 +14,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import markdown, urls
-from .config import SiteConfig, normalize_base_url
-from .errors import Problem
-from .frontmatter import ParseFailure, YamlMapping, decode, parse_mapping, split
-from .model import (
+from glossary_site import urls
+from glossary_site.errors import Problem
+from glossary_site.load.frontmatter import ParseFailure, YamlMapping, decode, parse_mapping, split
+from glossary_site.load.scan import SITE_FILE, PageSource, Scan, SourceFile, Theme, read_file
+from glossary_site.load.validate import flat_lines, validate_meta
+from glossary_site.markdown import body as markdown
+from glossary_site.model.config import SiteConfig, normalize_base_url
+from glossary_site.model.meta import AreaMeta, EntryMeta
+from glossary_site.model.pages import (
     Area,
-    AreaMeta,
     Author,
     Entry,
-    EntryMeta,
     Facet,
     Image,
     Page,
     Ref,
     author_of,
-    flat_lines,
     image_of,
-    validate_meta,
 )
-from .scan import SITE_FILE, PageSource, Scan, SourceFile, Theme, read_file
 
 # refs carry their own lines; the cache keeps only the lines errors may still point at
 _LIST_ITEM = re.compile(r"(areas|related)\.\d+$")

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import urls
-from .config import SiteConfig
-from .graph import SiteGraph
-from .markdown import first_sentence
-from .model import Author, Image
+from glossary_site import urls
+from glossary_site.markdown.body import first_sentence
+from glossary_site.model.config import SiteConfig
+from glossary_site.model.pages import Author, Image
+from glossary_site.resolve.graph import SiteGraph
 
 Inputs = tuple[Any, ...]
 

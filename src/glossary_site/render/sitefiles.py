@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from . import urls
-from .cards import Inputs, View, ViewContext, ids_of, iso_date
-from .outputs import SITEMAP_LIMIT, Job, job_path, sitemap_files, sitemap_paths
+from glossary_site import urls
+from glossary_site.render.cards import Inputs, View, ViewContext, ids_of, iso_date
+from glossary_site.render.outputs import SITEMAP_LIMIT, Job, job_path, sitemap_files, sitemap_paths
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -17,11 +17,11 @@ from typing import Any
 
 import jinja2
 
-from .cards import ViewContext
-from .errors import ContentError, Problem
-from .load import Theme
-from .outputs import Job, job_path
-from .views import PAGE_KINDS
+from glossary_site.errors import ContentError, Problem
+from glossary_site.load.site import Theme
+from glossary_site.render.cards import ViewContext
+from glossary_site.render.outputs import Job, job_path
+from glossary_site.render.views import PAGE_KINDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from .build import BuildOptions, analyse
-from .cache import BuildCache
-from .errors import ContentError, Problem
-from .model import Page
-from .parallel import collector_paused
-from .resolve import SiteGraph, ref_key
-from .scan import scan_site
+from glossary_site.commands.build import BuildOptions, analyse
+from glossary_site.errors import ContentError, Problem
+from glossary_site.load.scan import scan_site
+from glossary_site.model.pages import Page
+from glossary_site.resolve.site import SiteGraph, ref_key
+from glossary_site.write.cache import BuildCache
+from glossary_site.write.parallel import collector_paused
 
 
 @dataclass(frozen=True, slots=True)

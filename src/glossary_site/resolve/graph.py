@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .config import SiteConfig
-from .markdown import RenderedBody
-from .model import Area, Entry, Page
+from glossary_site.markdown.body import RenderedBody
+from glossary_site.model.config import SiteConfig
+from glossary_site.model.pages import Area, Entry, Page
 
 
 @dataclass(frozen=True, slots=True)

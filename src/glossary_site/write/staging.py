@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputError
+from glossary_site.errors import OutputError
 
 MARKER = ".glossary-build"
 MARKER_TEXT = "This folder is written by `glossary build`; it is replaced on every build.\n"

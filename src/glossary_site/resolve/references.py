@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from . import urls
-from .markdown import Resolution
-from .model import Page
+from glossary_site import urls
+from glossary_site.markdown.body import Resolution
+from glossary_site.model.pages import Page
 
 BROKEN_TARGET = "broken-target"
 _SLUG_LIKE = re.compile(r"[a-z0-9][a-z0-9-]*")

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
 
-from .model import Author, AuthorMeta, Frozen, OptionalText, Text, author_of, no_control_characters
+from glossary_site.model.meta import AuthorMeta, Frozen, OptionalText, Text, no_control_characters
+from glossary_site.model.pages import Author, author_of
 
 DEFAULT_FAQ = "What is the {facet} of {title}?"
 _PLACEHOLDER = re.compile(r"\{facet\}|\{title\}")

@@ -24,8 +24,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
-from . import urls
-from .autolink import Linking, link_mentions, visible_text
+from glossary_site import urls
+from glossary_site.markdown.autolink import Linking, link_mentions, visible_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import urls
-from .errors import Problem
-from .frontmatter import ParseFailure, decode
+from glossary_site import urls
+from glossary_site.errors import Problem
+from glossary_site.load.frontmatter import ParseFailure, decode
 
 SITE_FILE = "content/site.yaml"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -69,8 +69,9 @@ class Scan:
 
 def default_theme_dir() -> Path:
     """The theme shipped inside the wheel, or the repository's templates/ when run from source."""
-    packaged = Path(__file__).with_name("templates")
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parents[1] / "templates"
 
 
 def scan_site(root: Path, known: Mapping[str, Signature] | None = None) -> Scan:

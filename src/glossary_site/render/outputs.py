@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import ceil
 
-from . import urls
-from .resolve import SiteGraph
+from glossary_site import urls
+from glossary_site.resolve.site import SiteGraph
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
 

@@ -13,10 +13,11 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from . import jsonld, sitefiles, urls
-from .cards import Inputs, View, ViewContext, ids_of, image_view
-from .graph import newest_first
-from .outputs import Job, job_path, resource_pages
+from glossary_site import urls
+from glossary_site.render import jsonld, sitefiles
+from glossary_site.render.cards import Inputs, View, ViewContext, ids_of, image_view
+from glossary_site.render.outputs import Job, job_path, resource_pages
+from glossary_site.resolve.graph import newest_first
 
 HOME_LISTS = 12
 

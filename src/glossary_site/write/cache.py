@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .write import Record
+from glossary_site.write.staging import Record
 
 FOLDER = ".glossary-cache"
 SHARDS = 16
@@ -52,8 +52,9 @@ def code_salt() -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(sys.version.encode())
     digest.update(repr(library_versions()).encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

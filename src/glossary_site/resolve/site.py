@@ -16,16 +16,22 @@ from typing import Any
 
 import ahocorasick
 
-from . import markdown, urls
-from .autolink import NameTarget, name_key
-from .config import SiteConfig
-from .errors import Problem
-from .graph import SiteGraph, newest_first
-from .load import LoadedSite
-from .markdown import LinkTable, Options, RenderedBody, Resolution
-from .model import Area, Entry, Page
-from .recommend import Mapper, discover_more, recommendation_score, recommendations
-from .references import BROKEN_TARGET, RefIndex, plural_variants, ref_key
+from glossary_site import urls
+from glossary_site.errors import Problem
+from glossary_site.load.site import LoadedSite
+from glossary_site.markdown import body as markdown
+from glossary_site.markdown.autolink import NameTarget, name_key
+from glossary_site.markdown.body import LinkTable, Options, RenderedBody, Resolution
+from glossary_site.model.config import SiteConfig
+from glossary_site.model.pages import Area, Entry, Page
+from glossary_site.resolve.graph import SiteGraph, newest_first
+from glossary_site.resolve.recommend import (
+    Mapper,
+    discover_more,
+    recommendation_score,
+    recommendations,
+)
+from glossary_site.resolve.references import BROKEN_TARGET, RefIndex, plural_variants, ref_key
 
 __all__ = [  # the stage's public surface, including names other modules look up here
     "RefIndex",

@@ -1,0 +1,151 @@
+"""Front matter as authors write it: pydantic models that validate it (unknown keys are errors).
+
+No I/O here; `load` validates with these and builds the frozen pages of `pages.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from glossary_site import urls
+
+# control characters, and the noncharacters XML (the Atom feed, the sitemap) cannot carry
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def no_control_characters(value: str) -> str:
+    """Refuse characters that HTML and XML output cannot carry."""
+    found = _CONTROL.search(value)
+    if found:
+        char = found.group()
+        if ord(char) >= 0xFDD0:
+            raise ValueError(f"contains the Unicode noncharacter U+{ord(char):04X}")
+        raise ValueError("contains a control character")
+    return value
+
+
+def _clean_text(value: str) -> str:
+    return unicodedata.normalize("NFC", no_control_characters(value).strip())
+
+
+def _non_empty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """An ISO 8601 date-time with a time zone; the offset is kept as written."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a valid date-time; write ISO 8601 with a time zone, "
+                "e.g. 2026-03-12T14:07:34+00:00"
+            ) from None
+    else:
+        raise ValueError("must be a date-time like 2026-03-12T14:07:34+00:00")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(
+            f"'{value}' has no time zone; add one, e.g. {parsed.isoformat()}+00:00"
+            if isinstance(value, str) and "T" in value
+            else f"'{value}' needs a time and a time zone, e.g. 2026-03-12T14:07:34+00:00"
+        )
+    return parsed
+
+
+def _web_url(value: str) -> str:
+    if not urls.is_remote(value):
+        raise ValueError(f"'{value}' must be an absolute http(s) URL")
+    return value
+
+
+def _image_src(value: str) -> str:
+    if urls.is_remote(value):
+        return value
+    problem = urls.relative_asset_problem(value)
+    if problem:
+        raise ValueError(f"'{value}' {problem}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_clean_text), AfterValidator(_non_empty)]
+OptionalText = Annotated[str, AfterValidator(_clean_text)]
+Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
+WebUrl = Annotated[str, AfterValidator(_web_url)]
+
+
+class Frozen(BaseModel):
+    """Immutable, strict about unknown keys, numbers accepted where text is expected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
+
+
+M = TypeVar("M", bound=Frozen)
+
+
+class AuthorMeta(Frozen):
+    """Who wrote a page (or the whole site), as written in front matter."""
+
+    name: Text
+    url: WebUrl | None = None
+
+
+class ImageMeta(Frozen):
+    """An illustration: a file under static/ or an absolute http(s) URL."""
+
+    src: Annotated[str, AfterValidator(_image_src)]
+    width: Annotated[int, Field(gt=0, strict=True)] | None = None
+    height: Annotated[int, Field(gt=0, strict=True)] | None = None
+    caption: OptionalText = ""
+
+
+class PageMeta(Frozen):
+    """Front matter shared by every kind of page."""
+
+    title: Text
+    published: Timestamp
+    modified: Timestamp | None = None
+    aliases: tuple[Text, ...] = ()
+    image: ImageMeta | None = None
+    draft: Annotated[bool, Field(strict=True)] = False
+    auto_link: Annotated[bool, Field(strict=True)] | None = None
+
+    @field_validator("modified")
+    @classmethod
+    def _modified_not_before_published(
+        cls, value: datetime | None, info: ValidationInfo
+    ) -> datetime | None:
+        published = info.data.get("published")
+        if value is not None and published is not None and value < published:
+            raise ValueError(f"is earlier than 'published' ({published.isoformat()})")
+        return value
+
+
+class AreaMeta(PageMeta):
+    """Front matter of an area (topic hub); its facets come from the body."""
+
+
+class EntryMeta(PageMeta):
+    """Front matter of a term or a definition."""
+
+    summary: Text
+    areas: tuple[Text, ...] = ()
+    related: tuple[Text, ...] = ()
+    author: AuthorMeta | None = None

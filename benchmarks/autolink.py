@@ -17,9 +17,8 @@ import time
 import ahocorasick
 from corpus import corpus_bodies
 
-from glossary_site.markdown.autolink import NameTarget, name_key
-from glossary_site.markdown.body import LinkTable, Options, render
-from glossary_site.resolve.references import RefIndex
+from glossary_site.markdown import LinkTable, NameTarget, Options, name_key, render
+from glossary_site.resolve import RefIndex
 
 WORDS = [
     "leverage",

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from glossary_site.load.frontmatter import decode, split
+from glossary_site.load import decode, split
 
 HERE = Path(__file__).resolve().parent
 GEN = next(

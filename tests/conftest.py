@@ -143,7 +143,7 @@ def rename_site(root: Path, name: str) -> None:
 
 def leftovers(folder: Path) -> list[str]:
     """Temporary or moved-aside folders of builds next to an output folder."""
-    from glossary_site.write.staging import OLD_TAG, TMP_TAG
+    from glossary_site.write import OLD_TAG, TMP_TAG
 
     return sorted(p.name for p in folder.iterdir() if TMP_TAG in p.name or OLD_TAG in p.name)
 
@@ -211,3 +211,59 @@ def copy_site(tmp_path: Path) -> Callable[[str], Path]:
         return target
 
     return copy
+
+
+# --- headless Chromium (Debian's package, driven by Playwright; never a downloaded browser)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} not installed (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright's Python package is not installed (pip install '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    """One headless Chromium for the session; each test skips with the reason when absent."""
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("GLOSSARY_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests are required here: {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def tab(browser: Any) -> Any:
+    """A fresh tab whose JavaScript errors are collected in `tab.errors`."""
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.errors = errors
+    yield tab
+    context.close()

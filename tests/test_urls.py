@@ -7,7 +7,7 @@ import re
 import pytest
 
 from glossary_site import urls
-from glossary_site.model.config import normalize_base_url
+from glossary_site.model import normalize_base_url
 
 BASE_URL = "https://x.test/docs/"
 BASE_PATH = "/docs/"

@@ -30,7 +30,7 @@ PROGRESS_AFTER = 500  # outputs; smaller builds finish before a bar would help
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    from glossary_site.model.config import (
+    from glossary_site.model import (
         normalize_base_url,
     )  # pydantic: only when the flag is given
 

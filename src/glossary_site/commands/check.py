@@ -17,11 +17,10 @@ from rapidfuzz import fuzz, process
 
 from glossary_site.commands.build import BuildOptions, analyse
 from glossary_site.errors import ContentError, Problem
-from glossary_site.load.scan import scan_site
-from glossary_site.model.pages import Page
-from glossary_site.resolve.site import SiteGraph, ref_key
-from glossary_site.write.cache import BuildCache
-from glossary_site.write.parallel import collector_paused
+from glossary_site.load import scan_site
+from glossary_site.model import Page
+from glossary_site.resolve import SiteGraph, ref_key
+from glossary_site.write import BuildCache, collector_paused
 
 
 @dataclass(frozen=True, slots=True)

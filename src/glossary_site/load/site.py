@@ -2,6 +2,9 @@
 
 Only scan and load read the site folder (and write, for copying files). Parsed pages
 are memoised by the hash of their bytes, so a warm build only parses what changed.
+
+Its length (about 450 lines) is one idea, a page's way from bytes to a frozen `Page`,
+plus the cache record of it: the encoder and decoder must stay next to each other.
 """
 
 from __future__ import annotations
@@ -20,18 +23,20 @@ from glossary_site.load.frontmatter import ParseFailure, YamlMapping, decode, pa
 from glossary_site.load.scan import SITE_FILE, PageSource, Scan, SourceFile, Theme, read_file
 from glossary_site.load.validate import flat_lines, validate_meta
 from glossary_site.markdown import body as markdown
-from glossary_site.model.config import SiteConfig, normalize_base_url
-from glossary_site.model.meta import AreaMeta, EntryMeta
-from glossary_site.model.pages import (
+from glossary_site.model import (
     Area,
+    AreaMeta,
     Author,
     Entry,
+    EntryMeta,
     Facet,
     Image,
     Page,
     Ref,
+    SiteConfig,
     author_of,
     image_of,
+    normalize_base_url,
 )
 
 # refs carry their own lines; the cache keeps only the lines errors may still point at

@@ -6,6 +6,9 @@ all in one pass over the token stream after parsing:
 - root-relative links to pages (`/term/x/`) checked and rewritten for the base path;
 - auto-links: the first mention of another page's title or alias becomes a link,
   found with one Aho-Corasick automaton over the text (never one search per title).
+
+About 330 lines: the parser's extensions share one per-page state (`_PageState`) and
+run in one pass; sentence splitting lives in `sentences.py`.
 """
 
 from __future__ import annotations
@@ -184,35 +187,6 @@ def plain_text(tokens: list[Token]) -> str:
         elif token.type in ("fence", "code_block"):
             blocks.append(token.content.rstrip("\n"))
     return "\n\n".join(block for block in blocks if block)
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|(?<=[。！？])")
-_ABBREVIATIONS = (
-    "e.g.",
-    "i.e.",
-    "etc.",
-    "vs.",
-    "approx.",
-    "incl.",
-    "cf.",
-    "Dr.",
-    "Mr.",
-    "Ms.",
-    "Mrs.",
-    "No.",
-    "St.",
-)
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of the first paragraph, for "Facet ⎊ sentence" teasers."""
-    paragraph = " ".join(text.strip().split("\n\n", 1)[0].split())
-    for match in _SENTENCE_END.finditer(paragraph):
-        candidate = paragraph[: match.end()].rstrip()
-        if candidate.endswith(_ABBREVIATIONS) or re.search(r"(?:^|\s)[A-Z]\.$", candidate):
-            continue
-        return candidate
-    return paragraph
 
 
 @lru_cache(maxsize=4)

@@ -14,10 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from glossary_site import urls
-from glossary_site.markdown.body import first_sentence
-from glossary_site.model.config import SiteConfig
-from glossary_site.model.pages import Author, Image
-from glossary_site.resolve.graph import SiteGraph
+from glossary_site.markdown import first_sentence
+from glossary_site.model import Author, Image, SiteConfig
+from glossary_site.resolve import SiteGraph
 
 Inputs = tuple[Any, ...]
 

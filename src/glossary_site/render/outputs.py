@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from glossary_site import urls
-from glossary_site.resolve.site import SiteGraph
+from glossary_site.resolve import SiteGraph
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
 

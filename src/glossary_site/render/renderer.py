@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 
 from glossary_site.errors import ContentError, Problem
-from glossary_site.load.site import Theme
+from glossary_site.load import Theme
 from glossary_site.render.cards import ViewContext
 from glossary_site.render.outputs import Job, job_path
 from glossary_site.render.views import PAGE_KINDS

@@ -5,6 +5,9 @@ on besides the site settings and templates: its own digests, and the ids of what
 lists with digests of their cards. `view` builds the template context from those inputs
 only. The renderer hashes the inputs; equal inputs give an equal page, so a warm build
 computes inputs for every page but views only for pages that changed.
+
+One module for all page kinds (about 400 lines) because the kinds share the page frame,
+breadcrumbs and card helpers, and each inputs/view pair must be read side by side.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from glossary_site import urls
 from glossary_site.render import jsonld, sitefiles
 from glossary_site.render.cards import Inputs, View, ViewContext, ids_of, image_view
 from glossary_site.render.outputs import Job, job_path, resource_pages
-from glossary_site.resolve.graph import newest_first
+from glossary_site.resolve import newest_first
 
 HOME_LISTS = 12
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from glossary_site.markdown.body import RenderedBody
-from glossary_site.model.config import SiteConfig
-from glossary_site.model.pages import Area, Entry, Page
+from glossary_site.markdown import RenderedBody
+from glossary_site.model import Area, Entry, Page, SiteConfig
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from glossary_site import urls
-from glossary_site.markdown.body import Resolution
-from glossary_site.model.pages import Page
+from glossary_site.markdown import Resolution
+from glossary_site.model import Page
 
 BROKEN_TARGET = "broken-target"
 _SLUG_LIKE = re.compile(r"[a-z0-9][a-z0-9-]*")

@@ -3,6 +3,9 @@
 Front-matter references resolve through references.RefIndex; bodies are rendered here
 because their links and mentions are edges of the graph; recommend.py adds Discover More.
 Every piece is cached under the digests of what it reads.
+
+About 380 lines, one idea: the graph's edges (references, bodies, backlinks, members),
+each cached under the digests of what it reads.
 """
 
 from __future__ import annotations
@@ -18,12 +21,17 @@ import ahocorasick
 
 from glossary_site import urls
 from glossary_site.errors import Problem
-from glossary_site.load.site import LoadedSite
+from glossary_site.load import LoadedSite
+from glossary_site.markdown import (
+    LinkTable,
+    NameTarget,
+    Options,
+    RenderedBody,
+    Resolution,
+    name_key,
+)
 from glossary_site.markdown import body as markdown
-from glossary_site.markdown.autolink import NameTarget, name_key
-from glossary_site.markdown.body import LinkTable, Options, RenderedBody, Resolution
-from glossary_site.model.config import SiteConfig
-from glossary_site.model.pages import Area, Entry, Page
+from glossary_site.model import Area, Entry, Page, SiteConfig
 from glossary_site.resolve.graph import SiteGraph, newest_first
 from glossary_site.resolve.recommend import (
     Mapper,

@@ -11,6 +11,9 @@ is only touched by `commit`, after everything else has succeeded. Two ways to co
 Signals wait while a commit runs. A sparse commit writes a journal first, so that if the
 process is killed mid-commit the next build finishes it before doing anything else.
 Every path is checked to stay inside the output folder.
+
+One module (about 390 lines) because staging, commit, undo and recovery share the
+journal format and the signal handling; split, each half would be unsafe to change alone.
 """
 
 from __future__ import annotations

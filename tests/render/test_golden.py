@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_in, tree_bytes
+from conftest import SITES, build_in, tree_bytes
 
-EXPECTED = Path(__file__).parent / "expected" / "basic"
+EXPECTED = Path(__file__).parents[1] / "expected" / "basic"
 # copied files, not generated: the theme's assets and the site's static files
 SKIPPED = ("assets/", "img/", ".glossary-build")
 
@@ -31,7 +31,7 @@ def generated(folder: Path) -> dict[str, bytes]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     root = tmp_path_factory.mktemp("golden") / "basic"
     shutil.copytree(
-        Path(__file__).parent / "sites" / "basic",
+        SITES / "basic",
         root,
         ignore=shutil.ignore_patterns(".glossary-cache", "build"),
     )

@@ -7,10 +7,8 @@ from datetime import timedelta
 import pytest
 
 from glossary_site.errors import Problem
-from glossary_site.load.frontmatter import parse_mapping
-from glossary_site.load.validate import validate_meta
-from glossary_site.model.config import SiteConfig
-from glossary_site.model.meta import AreaMeta, EntryMeta, parse_timestamp
+from glossary_site.load import parse_mapping, validate_meta
+from glossary_site.model import AreaMeta, EntryMeta, SiteConfig, parse_timestamp
 
 PATH = "content/term/x.md"
 GOOD = "title: X\nsummary: S\npublished: 2026-01-02T10:00:00+01:00\n"

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import generate_corpus, leftovers, page, rename_site, run_cli, tree_bytes
 from faultshim import shim_env
-from glossary_site.write.staging import JOURNAL, MARKER, TMP_TAG
+from glossary_site.write import JOURNAL, MARKER, TMP_TAG
 
 ENTRIES = 3000
 

@@ -6,12 +6,10 @@ import html5lib
 import pytest
 
 from conftest import area, page, write_site
-from glossary_site.load.scan import scan_site
-from glossary_site.load.site import LoadOptions, load_site
-from glossary_site.markdown import autolink
+from glossary_site.load import LoadOptions, load_site, scan_site
+from glossary_site.markdown import Options, autolink, first_sentence
 from glossary_site.markdown import body as markdown
-from glossary_site.markdown.body import Options, first_sentence
-from glossary_site.resolve.site import RefIndex, link_table
+from glossary_site.resolve import RefIndex, link_table
 
 TITLES = {
     "leverage-ratio": ("Leverage Ratio", []),

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import area, build_in, page, tree_bytes, write_site
 from glossary_site.errors import ContentError, OutputError
-from glossary_site.write.staging import MARKER, MARKER_TEXT, begin, safe_parts
+from glossary_site.write import MARKER, MARKER_TEXT, begin, safe_parts
 
 SITE = {
     "content/area/margin.md": area("Margin"),

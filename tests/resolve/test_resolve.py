@@ -9,9 +9,9 @@ import pytest
 from conftest import area, build_in, find_all, page, parse_html, text_of, write_site
 from glossary_site.commands.build import BuildOptions, analyse
 from glossary_site.errors import ContentError
-from glossary_site.load.scan import scan_site
-from glossary_site.resolve.site import SiteGraph, discover_more, plural_variants, ref_key
-from glossary_site.write.cache import BuildCache
+from glossary_site.load import scan_site
+from glossary_site.resolve import SiteGraph, discover_more, plural_variants, ref_key
+from glossary_site.write import BuildCache
 
 
 def graph_of(root: Path, **options) -> SiteGraph:

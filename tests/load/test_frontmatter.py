@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from glossary_site.load.frontmatter import ParseFailure, decode, parse_mapping, split
+from glossary_site.load import ParseFailure, decode, parse_mapping, split
 
 
 def failure(fn, *args) -> ParseFailure:

@@ -16,7 +16,7 @@ import pytest
 from conftest import build_in, leftovers, rename_site, run_cli, tree_bytes
 from faultshim import shim_env
 from glossary_site.errors import OutputError
-from glossary_site.write.staging import TMP_TAG
+from glossary_site.write import TMP_TAG
 
 
 @pytest.fixture

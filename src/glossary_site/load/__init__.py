@@ -1,0 +1,55 @@
+"""Stage 1, load: scan the site's files, parse front matter and settings, and return a
+`LoadedSite`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from glossary_site._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from glossary_site.load.frontmatter import (
+        ParseFailure,
+        YamlMapping,
+        decode,
+        parse_mapping,
+        split,
+    )
+    from glossary_site.load.scan import Scan, SourceFile, Theme, scan_site
+    from glossary_site.load.site import LoadedSite, LoadOptions, load_site, parse_page
+    from glossary_site.load.validate import validate_meta
+
+_EXPORTS = {
+    "LoadOptions": "site",
+    "LoadedSite": "site",
+    "ParseFailure": "frontmatter",
+    "Scan": "scan",
+    "SourceFile": "scan",
+    "Theme": "scan",
+    "YamlMapping": "frontmatter",
+    "decode": "frontmatter",
+    "load_site": "site",
+    "parse_mapping": "frontmatter",
+    "parse_page": "site",
+    "scan_site": "scan",
+    "split": "frontmatter",
+    "validate_meta": "validate",
+}
+__all__ = [
+    "LoadOptions",
+    "LoadedSite",
+    "ParseFailure",
+    "Scan",
+    "SourceFile",
+    "Theme",
+    "YamlMapping",
+    "decode",
+    "load_site",
+    "parse_mapping",
+    "parse_page",
+    "scan_site",
+    "split",
+    "validate_meta",
+]
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,23 @@
+"""Stage 3, render: the output plan and each page's bytes (Jinja + JSON-LD). Reads no files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from glossary_site._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from glossary_site.render.outputs import Job, job_path, plan
+    from glossary_site.render.renderer import Renderer, keyed, render_job, template_problems
+
+_EXPORTS = {
+    "Job": "outputs",
+    "Renderer": "renderer",
+    "job_path": "outputs",
+    "keyed": "renderer",
+    "plan": "outputs",
+    "render_job": "renderer",
+    "template_problems": "renderer",
+}
+__all__ = ["Job", "Renderer", "job_path", "keyed", "plan", "render_job", "template_problems"]
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -254,3 +254,31 @@ def test_no_change_build_does_not_load_the_stages(tmp_path):
     second = run_cli("build", "-q", "--source", str(site), env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert imported(first) == set(heavy)
     assert imported(second) == set()
+
+
+# ------------------------------------------- keys real glossaries bring (issue 12)
+
+
+def _edit(site: Path, rel: str, old: str, new: str) -> None:
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+PREMIUM = "content/definition/premium.md"
+FORMAT_EDITS = {
+    "page extra": [(PREMIUM, "areas: [options]", "areas: [options]\nextra: {status: old}")],
+    "site extra": [("content/site.yaml", "per_page: 3", "per_page: 3\nextra: {org: x}")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORMAT_EDITS))
+def test_incremental_build_after_format_key_edit_equals_clean_build(tmp_path, name):
+    site = fresh_copy(SITES / "basic", tmp_path / "site")
+    build_in(site)
+    for rel, old, new in FORMAT_EDITS[name]:
+        _edit(site, rel, old, new)
+    build_in(site)
+    build_in(site, use_cache=False, out=tmp_path / "clean")
+    assert tree_bytes(site / "build") == tree_bytes(tmp_path / "clean")

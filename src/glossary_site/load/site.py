@@ -215,6 +215,7 @@ def _to_record(result: Page | list[Problem]) -> tuple[Any, ...]:
         None if image is None else (image.src, image.width, image.height, image.caption),
         result.draft,
         result.auto_link,
+        result.extra,
         result.body_line,
         {k: v for k, v in result.lines.items() if not _LIST_ITEM.match(k)},
     )
@@ -250,6 +251,7 @@ def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
         image,
         draft,
         auto_link,
+        extra_fields,
         body_line,
         lines,
     ) = common
@@ -264,6 +266,7 @@ def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
         "image": None if image is None else Image(*image),
         "draft": draft,
         "auto_link": auto_link,
+        "extra": extra_fields,
         "body_line": body_line,
         "lines": lines,
         "digest": digest,
@@ -324,6 +327,7 @@ def _common_fields(
         "image": image_of(meta.image),
         "draft": meta.draft,
         "auto_link": meta.auto_link,
+        "extra": meta.extra,
         "body_line": body_line,
         "lines": flat_lines(mapping),
     }

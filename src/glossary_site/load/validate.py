@@ -36,11 +36,33 @@ def _problem(model: type[Frozen], err: Any, mapping: YamlMapping, path: str) -> 
     return Problem(path, line, f"'{name}' {_explain(err)}", "invalid-field")
 
 
-def _unknown_field(model: type[Frozen], loc: tuple, line: int, path: str) -> Problem:
-    from rapidfuzz import fuzz, process  # only a site with this mistake pays for the import
+# Keys other generators (Hugo, Jekyll, MkDocs, Zola, Docusaurus) use for one of ours: a site
+# moving in gets the right name, not the nearest spelling ('date' is closest to 'draft').
+FOREIGN_KEYS = {
+    "date": "published",
+    "lastmod": "modified",
+    "tags": "areas",
+    "categories": "areas",
+    "aka": "aliases",
+    "synonyms": "aliases",
+    "description": "summary",
+    "short_description": "summary",
+    "excerpt": "summary",
+    "weight": "extra",
+    "slug": "extra",
+    "id": "extra",
+    "full_link": "extra",
+}
 
+
+def _unknown_field(model: type[Frozen], loc: tuple, line: int, path: str) -> Problem:
     known = sorted(_fields_at(model, loc[:-1]))
     key = str(loc[-1])
+    foreign = FOREIGN_KEYS.get(key) if len(loc) == 1 else None
+    if foreign in known:
+        return _foreign_field(key, foreign, line, path)
+    from rapidfuzz import fuzz, process  # only a site with this mistake pays for the import
+
     match = process.extractOne(key, known, scorer=fuzz.ratio, score_cutoff=60)
     if match:
         hint = f"; did you mean '{match[0]}'?"
@@ -50,6 +72,22 @@ def _unknown_field(model: type[Frozen], loc: tuple, line: int, path: str) -> Pro
         suggestions = ()
     return Problem(
         path, line, f"'{key}' is not a known field{hint}", "unknown-field", suggestions=suggestions
+    )
+
+
+def _foreign_field(key: str, ours: str, line: int, path: str) -> Problem:
+    if ours == "extra":
+        hint = f"keep what other generators use under 'extra:', e.g. extra: {{{key}: ...}}"
+        suggestion = f"extra.{key}"
+    else:
+        hint = f"other generators' '{key}' is '{ours}' here"
+        suggestion = ours
+    return Problem(
+        path,
+        line,
+        f"'{key}' is not a known field; {hint}",
+        "unknown-field",
+        suggestions=(suggestion,),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
@@ -61,6 +61,7 @@ class SiteConfig(Frozen):
     discover_more: Annotated[int, Field(ge=0, le=100, strict=True)] = 9
     duplicate_similarity: Annotated[int, Field(ge=50, le=100, strict=True)] = 92
     feed_items: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 30
+    extra: dict[str, Any] = Field(default_factory=dict)  # for templates, untouched
 
     @cached_property
     def base_path(self) -> str:

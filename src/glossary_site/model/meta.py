@@ -126,6 +126,8 @@ class PageMeta(Frozen):
     image: ImageMeta | None = None
     draft: Annotated[bool, Field(strict=True)] = False
     auto_link: Annotated[bool, Field(strict=True)] | None = None
+    # anything else a site keeps about a page (Zola's `extra`): passed to templates untouched
+    extra: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("modified")
     @classmethod

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from glossary_site.model.meta import AuthorMeta, ImageMeta
 
@@ -62,6 +63,7 @@ class Page:
     image: Image | None
     draft: bool
     auto_link: bool | None
+    extra: dict[str, Any]  # front matter's `extra:` mapping, for templates
     body_line: int
     lines: dict[str, int]
     digest: str  # of the file's bytes: what changes when the page changes

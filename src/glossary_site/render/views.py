@@ -39,6 +39,7 @@ def _site(ctx: ViewContext) -> dict[str, Any]:
         "assets": ctx.href(urls.ASSETS),
         "feed": ctx.href(urls.FEED),
         "search_index": ctx.href(urls.SEARCH_INDEX),
+        "extra": config.extra,
         "nav": [
             {"label": urls.PLURALS[k], "href": ctx.href(urls.index_path(k))} for k in urls.KINDS
         ],
@@ -58,6 +59,7 @@ def _page(
     template: str | tuple[str, ...],
     image: dict[str, Any] | None = None,
     alternates: tuple[dict[str, str], ...] = (),
+    page_extra: dict[str, Any] | None = None,
 ) -> View:
     pager = extra.get("pager", {})
     return View(
@@ -74,6 +76,7 @@ def _page(
                 "prev": pager.get("prev"),
                 "next": pager.get("next"),
                 "alternates": list(alternates),
+                "extra": page_extra or {},
             },
             "breadcrumbs": [{"name": name, "href": ctx.href(p)} for name, p in trail],
             "jsonld": [jsonld.dumps(block) for block in blocks],
@@ -147,6 +150,7 @@ def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         extra={"entry": entry},
         template=(f"{page.kind}.html", "entry.html"),
         image=card["image"],
+        page_extra=page.extra,
     )
 
 
@@ -232,6 +236,7 @@ def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         template="area.html",
         image=image,
         alternates=(feed,),
+        page_extra=area.extra,
     )
 
 

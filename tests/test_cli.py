@@ -169,13 +169,13 @@ def test_warnings_are_counted_on_stderr_after_summary(tmp_path):
 def test_content_error_exits_1_with_nothing_on_stdout(copy_site, tmp_path):
     root = copy_site("basic")
     (root / "content/definition/premium.md").write_text(
-        page("Premium", published="2025-12-24"), encoding="utf-8"
+        page("Premium", published="2025-12-24T10:00"), encoding="utf-8"
     )
     result = run_cli("build", "--source", "basic", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr.splitlines() == [
-        "basic/content/definition/premium.md:4: 'published' '2025-12-24' needs a time and a "
-        "time zone, e.g. 2026-03-12T14:07:34+00:00",
+        "basic/content/definition/premium.md:4: 'published' '2025-12-24T10:00' has no time "
+        "zone; add one, e.g. 2025-12-24T10:00:00+00:00, or write the date alone",
         "1 error",
     ]
 

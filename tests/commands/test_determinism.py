@@ -270,6 +270,11 @@ PREMIUM = "content/definition/premium.md"
 FORMAT_EDITS = {
     "page extra": [(PREMIUM, "areas: [options]", "areas: [options]\nextra: {status: old}")],
     "site extra": [("content/site.yaml", "per_page: 3", "per_page: 3\nextra: {org: x}")],
+    "date alone, time zone": [
+        (PREMIUM, "published: 2025-12-24T12:00:00+01:00", "published: 2025-12-24"),
+        ("content/site.yaml", "per_page: 3", "per_page: 3\ntimezone: America/New_York"),
+    ],
+    "undated": [(PREMIUM, "published: 2025-12-24T12:00:00+01:00\n", "")],
 }
 
 

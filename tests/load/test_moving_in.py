@@ -122,3 +122,154 @@ def test_unknown_top_level_keys_stay_errors_beside_extra(tmp_path):
         "content/term/x.md:6: 'weigth' is not a known field; known fields: aliases, areas, "
         "author, auto_link, draft, extra, image, modified, published, related, summary, title"
     ]
+
+
+# ------------------------------------------------------------------- dates
+
+
+def _jsonld_article(root, rel):
+    from conftest import block
+
+    return block(parse_html(root / "build" / rel / "index.html"), "Article")
+
+
+def _shown_dates(root, rel):
+    doc = parse_html(root / "build" / rel / "index.html")
+    return [(t.get("datetime"), text_of(t)) for t in doc.iter("time")]
+
+
+def test_a_date_alone_is_midnight_in_the_site_time_zone(tmp_path):
+    root = write_site(
+        tmp_path / "site",
+        {
+            **BASE,
+            "content/term/x.md": "---\ntitle: X\nsummary: S\npublished: 2018-04-12\n"
+            "modified: 2019-01-05\n---\nB.\n",
+        },
+        SITE_YAML + "timezone: Europe/Paris\n",
+    )
+    build_in(root)
+    article = _jsonld_article(root, "term/x")
+    assert (article["datePublished"], article["dateModified"]) == (
+        "2018-04-12T00:00:00+02:00",  # summer time
+        "2019-01-05T00:00:00+01:00",
+    )
+    assert _shown_dates(root, "term/x") == [
+        ("2018-04-12T00:00:00+02:00", "2018-04-12"),
+        ("2019-01-05T00:00:00+01:00", "2019-01-05"),
+    ]
+
+
+def test_the_time_zone_defaults_to_utc_and_must_be_known(tmp_path):
+    root = write_site(
+        tmp_path / "site",
+        {**BASE, "content/term/x.md": "---\ntitle: X\nsummary: S\npublished: 2018-04-12\n---\n"},
+    )
+    build_in(root)
+    assert _jsonld_article(root, "term/x")["datePublished"] == "2018-04-12T00:00:00+00:00"
+    assert problems_of(tmp_path / "bad", {}, SITE_YAML + "timezone: Europe/Pariss\n") == [
+        "content/site.yaml:5: 'timezone' 'Europe/Pariss' is not a known time zone; use an "
+        "IANA name, e.g. Europe/Paris or UTC"
+    ]
+
+
+def _git(root, *args, date=None):
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root)}
+    if date:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@t.test", *args],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+UNDATED = "---\ntitle: {}\nsummary: S\nareas: [margin]\n---\nBody.\n"
+
+
+def _git_site(tmp_path):
+    """A site in a git repository with two commits: x.md added, then edited."""
+    root = write_site(
+        tmp_path / "site",
+        {**BASE, "content/definition/x.md": UNDATED.format("X")},
+        SITE_YAML + "timezone: Asia/Tokyo\n",
+    )
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "one", date="2024-01-02T10:00:00+02:00")
+    (root / "content/definition/x.md").write_text(UNDATED.format("X") + "More.\n")
+    _git(root, "commit", "-qam", "two", date="2024-03-04T05:06:07+00:00")
+    return root
+
+
+def test_pages_without_published_take_git_dates_in_the_site_time_zone(tmp_path):
+    root = _git_site(tmp_path)
+    (root / "content/definition/new.md").write_text(UNDATED.format("New"))  # not committed
+    build_in(root)
+    article = _jsonld_article(root, "definition/x")
+    assert (article["datePublished"], article["dateModified"]) == (
+        "2024-01-02T17:00:00+09:00",
+        "2024-03-04T14:06:07+09:00",
+    )
+    new = _jsonld_article(root, "definition/new")
+    assert "datePublished" not in new and "dateModified" not in new
+    assert _shown_dates(root, "definition/new") == []
+    # newest first, undated last, on the area page
+    margin = parse_html(root / "build/area/margin/index.html")
+    listed = [a.get("href") for a in margin.iter("a") if "/definition/" in (a.get("href") or "")]
+    assert listed.index("/definition/x/") < listed.index("/definition/new/")
+    assert "definition/new" not in (root / "build/feed.xml").read_text()
+
+
+def test_check_warns_once_per_undated_page_and_for_modified_before_published(tmp_path):
+    from glossary_site.commands.check import check
+
+    root = write_site(
+        tmp_path / "site",
+        {
+            **BASE,
+            "content/definition/x.md": UNDATED.format("X"),
+            "content/term/y.md": "---\ntitle: Y\nsummary: S\npublished: 2024-05-01\n"
+            "areas: [margin]\nmodified: 2024-04-01\n---\nB.\n",
+        },
+    )
+    found = [p.format() for p in check(root) if p.code in ("undated", "modified-before-published")]
+    assert found == [
+        "content/definition/x.md:1: warning: page has no date: add 'published', or commit it "
+        "to git; it is listed after dated pages and shows no date",
+        "content/term/y.md:6: warning: 'modified' (2024-04-01T00:00:00+00:00) is earlier "
+        "than 'published' (2024-05-01T00:00:00+00:00)",
+    ]
+    build_in(root)  # neither stops a build
+
+
+def test_a_shallow_clone_is_warned_about(tmp_path):
+    root = _git_site(tmp_path)
+    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", "shallow")
+    report = build_in(tmp_path / "shallow")
+    assert [p.format() for p in report.warnings if p.code == "shallow-git"] == [
+        "content:1: warning: the git history is shallow, so pages without 'published' get the "
+        "date of the oldest commit fetched, not of their first; fetch the full history "
+        "(git fetch --unshallow, or fetch-depth: 0 in CI)"
+    ]
+    assert _jsonld_article(tmp_path / "shallow", "definition/x")["datePublished"] == (
+        "2024-03-04T14:06:07+09:00"
+    )
+
+
+def test_a_new_commit_rebuilds_git_dated_pages_like_a_fresh_build(tmp_path):
+    from conftest import tree_bytes
+
+    root = _git_site(tmp_path)
+    build_in(root)
+    (root / "content/definition/x.md").write_text(UNDATED.format("X") + "Again.\n")
+    _git(root, "commit", "-qam", "three", date="2025-06-07T08:09:10+00:00")
+    build_in(root)
+    assert _jsonld_article(root, "definition/x")["dateModified"] == "2025-06-07T17:09:10+09:00"
+    build_in(root, use_cache=False, out=tmp_path / "clean")
+    assert tree_bytes(root / "build") == tree_bytes(tmp_path / "clean")

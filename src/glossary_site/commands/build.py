@@ -205,6 +205,7 @@ def input_fingerprint(scan: Scan, options: tuple[bool, str | None]) -> str:
     for item in scan.theme.assets:
         digest.update(f"\2{item.path}\0{item.size}\0{item.mtime_ns}".encode())
     digest.update(repr(scan.problems).encode())
+    digest.update(repr(scan.git).encode())  # a commit changes the dates of undated pages
     return digest.hexdigest()
 
 

@@ -65,6 +65,7 @@ def graph_findings(graph: SiteGraph, threshold: int) -> list[Problem]:
         *orphans(graph),
         *empty_areas(graph),
         *entries_without_areas(graph),
+        *date_findings(graph),
     ]
 
 
@@ -188,3 +189,33 @@ def entries_without_areas(graph: SiteGraph) -> list[Problem]:
         for e in graph.entries
         if not graph.entry_areas.get(e.id)
     ]
+
+
+def date_findings(graph: SiteGraph) -> list[Problem]:
+    """Pages without a date (none written, none in git), and updates dated before the
+    page was published: both build, but readers and search engines see odd dates."""
+    found = []
+    for page in [*graph.areas, *graph.entries]:
+        if page.published is None:
+            found.append(
+                Problem(
+                    page.path,
+                    1,
+                    "page has no date: add 'published', or commit it to git; it is listed "
+                    "after dated pages and shows no date",
+                    "undated",
+                    "warning",
+                )
+            )
+        elif page.modified is not None and page.modified < page.published:
+            found.append(
+                Problem(
+                    page.path,
+                    page.line_of("modified"),
+                    f"'modified' ({page.modified.isoformat()}) is earlier than 'published' "
+                    f"({page.published.isoformat()})",
+                    "modified-before-published",
+                    "warning",
+                )
+            )
+    return found

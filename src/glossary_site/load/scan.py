@@ -16,6 +16,7 @@ from typing import Any
 from glossary_site import urls
 from glossary_site.errors import Problem
 from glossary_site.load.frontmatter import ParseFailure, decode
+from glossary_site.load.git import GitState, git_state
 
 SITE_FILE = "content/site.yaml"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -65,6 +66,7 @@ class Scan:
     theme: Theme
     problems: tuple[Problem, ...]
     signatures: dict[str, Signature] = field(default_factory=dict)
+    git: GitState | None = None  # the commit the site is at: pages without dates use it
 
 
 def default_theme_dir() -> Path:
@@ -96,6 +98,7 @@ def scan_site(root: Path, known: Mapping[str, Signature] | None = None) -> Scan:
         theme,
         tuple(problems + static_problems),
         signatures,
+        git_state(root),
     )
 
 

@@ -13,13 +13,15 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from glossary_site import urls
 from glossary_site.errors import Problem
 from glossary_site.load.frontmatter import ParseFailure, YamlMapping, decode, parse_mapping, split
+from glossary_site.load.git import file_dates
 from glossary_site.load.scan import SITE_FILE, PageSource, Scan, SourceFile, Theme, read_file
 from glossary_site.load.validate import flat_lines, validate_meta
 from glossary_site.markdown import body as markdown
@@ -65,6 +67,7 @@ class LoadedSite:
     image_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     broken: tuple[str, ...] = ()  # ids of pages whose files have errors: not dangling refs
     texts: Mapping[str, str] = field(default_factory=dict)  # page id -> Markdown body
+    shallow: bool = False  # a shallow git clone: first-commit dates may be wrong
 
 
 class PageTexts(Mapping[str, str]):
@@ -109,6 +112,8 @@ def load_site(
     pages = _parse_sources(scan.sources, memo if memo is not None else {}, problems, broken)
     if config is None:
         return LoadResult(None, tuple(problems))
+    pages = _dated(pages, scan, config, memo if memo is not None else {})
+    problems += _shallow_warning(scan, pages)
     static_paths = {item.path: item for item in scan.static}
     sizes = _image_sizes(pages, static_paths)
     pages = [_check_image(page, static_paths, sizes, problems) for page in pages]
@@ -124,6 +129,7 @@ def load_site(
         image_sizes=sizes,
         broken=tuple(sorted(broken)),
         texts=PageTexts(scan.sources),
+        shallow=scan.git is not None and scan.git.shallow,
     )
     return LoadResult(site, tuple(problems))
 
@@ -209,8 +215,8 @@ def _to_record(result: Page | list[Problem]) -> tuple[Any, ...]:
         result.slug,
         result.path,
         result.title,
-        result.published.isoformat(),
-        result.modified.isoformat(),
+        None if result.published is None else result.published.isoformat(),
+        None if result.modified is None else result.modified.isoformat(),
         result.aliases,
         None if image is None else (image.src, image.width, image.height, image.caption),
         result.draft,
@@ -260,8 +266,8 @@ def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
         "slug": slug,
         "path": path,
         "title": title,
-        "published": datetime.fromisoformat(published),
-        "modified": datetime.fromisoformat(modified),
+        "published": None if published is None else datetime.fromisoformat(published),
+        "modified": None if modified is None else datetime.fromisoformat(modified),
         "aliases": tuple(aliases),
         "image": None if image is None else Image(*image),
         "draft": draft,
@@ -417,6 +423,79 @@ def _without_clashes(pages: list[Page], problems: list[Problem]) -> list[Page]:
                 )
             )
     return kept
+
+
+# -------------------------------------------------------------------- dates
+
+
+def _dated(
+    pages: list[Page], scan: Scan, config: SiteConfig, memo: MutableMapping[str, Any]
+) -> list[Page]:
+    """Dates in the site's time zone: a date written alone is midnight there, and a page
+    without `published` takes its first and last commit dates from git (else undated).
+    Pages whose dates change get a digest that says so: caches keyed on it follow."""
+    zone = ZoneInfo(config.timezone)
+    history = _history(scan, memo) if any(p.published is None for p in pages) else {}
+    dated = []
+    for page in pages:
+        published, modified = page.published, page.modified
+        if published is None and page.path in history:
+            first, last = history[page.path]
+            published = datetime.fromisoformat(first).astimezone(zone)
+            modified = modified or datetime.fromisoformat(last).astimezone(zone)
+        published, modified = _in_zone(published, zone), _in_zone(modified, zone)
+        if (published, modified) == (page.published, page.modified):
+            dated.append(page)
+            continue
+        stamp = f"|{published and published.isoformat()}|{modified and modified.isoformat()}"
+        if page.published is None and published is not None:
+            stamp += "|git"  # dated from history
+        dated.append(
+            dataclasses.replace(
+                page, published=published, modified=modified, digest=page.digest + stamp
+            )
+        )
+    return dated
+
+
+def _shallow_warning(scan: Scan, pages: list[Page]) -> list[Problem]:
+    """A shallow clone (CI's default) has lost the commits that first added old pages."""
+    if scan.git is None or not scan.git.shallow:
+        return []
+    if not any(p.digest.endswith("|git") for p in pages):
+        return []
+    return [
+        Problem(
+            "content",
+            1,
+            "the git history is shallow, so pages without 'published' get the date of the "
+            "oldest commit fetched, not of their first; fetch the full history "
+            "(git fetch --unshallow, or fetch-depth: 0 in CI)",
+            "shallow-git",
+            "warning",
+        )
+    ]
+
+
+def _in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A date written without a time (naive midnight) placed in the site's time zone, with
+    a fixed offset: the output names the offset, not the zone."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    offset = moment.replace(tzinfo=zone).utcoffset()
+    assert offset is not None
+    return moment.replace(tzinfo=timezone(offset))
+
+
+def _history(scan: Scan, memo: MutableMapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """First and last commit dates of every file, one `git log` per commit of the site."""
+    if scan.git is None:
+        return {}
+    key = f"{scan.git.head}\0git\0{scan.git.shallow}"
+    cached = memo.get(key)
+    if cached is None:
+        cached = memo[key] = file_dates(Path(scan.root))
+    return cached
 
 
 # ------------------------------------------------------------------- images

@@ -39,6 +39,18 @@ def normalize_base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _time_zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"'{value}' is not a known time zone; use an IANA name, e.g. Europe/Paris or UTC"
+        ) from None
+    return value
+
+
 def _faq_template(value: str) -> str:
     if "{facet}" not in value:
         raise ValueError('must contain {facet}, e.g. "What is the {facet} of {title}?"')
@@ -61,6 +73,7 @@ class SiteConfig(Frozen):
     discover_more: Annotated[int, Field(ge=0, le=100, strict=True)] = 9
     duplicate_similarity: Annotated[int, Field(ge=50, le=100, strict=True)] = 92
     feed_items: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 30
+    timezone: Annotated[str, AfterValidator(_time_zone)] = "UTC"  # of dates without a time
     extra: dict[str, Any] = Field(default_factory=dict)  # for templates, untouched
 
     @cached_property

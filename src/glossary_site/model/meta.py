@@ -16,8 +16,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationInfo,
-    field_validator,
 )
 
 from glossary_site import urls
@@ -47,8 +45,12 @@ def _non_empty(value: str) -> str:
     return value
 
 
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_timestamp(value: Any) -> datetime:
-    """An ISO 8601 date-time with a time zone; the offset is kept as written."""
+    """An ISO 8601 date-time with a time zone (the offset is kept as written), or a date
+    alone: midnight without a zone, which the load stage puts in the site's time zone."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
@@ -57,15 +59,16 @@ def parse_timestamp(value: Any) -> datetime:
         except ValueError:
             raise ValueError(
                 f"'{value}' is not a valid date-time; write ISO 8601 with a time zone, "
-                "e.g. 2026-03-12T14:07:34+00:00"
+                "e.g. 2026-03-12T14:07:34+00:00, or a date, e.g. 2026-03-12"
             ) from None
+        if _DATE_ONLY.fullmatch(value.strip()):
+            return parsed
     else:
         raise ValueError("must be a date-time like 2026-03-12T14:07:34+00:00")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError(
-            f"'{value}' has no time zone; add one, e.g. {parsed.isoformat()}+00:00"
-            if isinstance(value, str) and "T" in value
-            else f"'{value}' needs a time and a time zone, e.g. 2026-03-12T14:07:34+00:00"
+            f"'{value}' has no time zone; add one, e.g. {parsed.isoformat()}+00:00, "
+            "or write the date alone"
         )
     return parsed
 
@@ -120,7 +123,7 @@ class PageMeta(Frozen):
     """Front matter shared by every kind of page."""
 
     title: Text
-    published: Timestamp
+    published: Timestamp | None = None  # from git history when left out; else undated
     modified: Timestamp | None = None
     aliases: tuple[Text, ...] = ()
     image: ImageMeta | None = None
@@ -128,16 +131,6 @@ class PageMeta(Frozen):
     auto_link: Annotated[bool, Field(strict=True)] | None = None
     # anything else a site keeps about a page (Zola's `extra`): passed to templates untouched
     extra: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("modified")
-    @classmethod
-    def _modified_not_before_published(
-        cls, value: datetime | None, info: ValidationInfo
-    ) -> datetime | None:
-        published = info.data.get("published")
-        if value is not None and published is not None and value < published:
-            raise ValueError(f"is earlier than 'published' ({published.isoformat()})")
-        return value
 
 
 class AreaMeta(PageMeta):

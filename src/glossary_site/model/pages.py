@@ -57,8 +57,8 @@ class Page:
     slug: str
     path: str
     title: str
-    published: datetime
-    modified: datetime
+    published: datetime | None  # None: undated (no date written, none in git)
+    modified: datetime | None
     aliases: tuple[str, ...]
     image: Image | None
     draft: bool

@@ -109,9 +109,14 @@ def _card_key(graph: SiteGraph, page: Any) -> str:
     return f"{page.digest}|{page.image!r}"
 
 
-def iso_date(moment: datetime) -> str:
-    """ISO 8601 with seconds and the offset as written."""
-    return moment.isoformat(timespec="seconds")
+def iso_date(moment: datetime | None) -> str:
+    """ISO 8601 with seconds and the offset as written; "" for an undated page."""
+    return "" if moment is None else moment.isoformat(timespec="seconds")
+
+
+def day(moment: datetime | None) -> str:
+    """The calendar day of a date as written (its own offset), "" for an undated page."""
+    return "" if moment is None else moment.date().isoformat()
 
 
 def image_view(ctx: ViewContext, image: Image | None, title: str) -> dict[str, Any] | None:
@@ -149,8 +154,8 @@ def _entry_card(ctx: ViewContext, page: Any) -> dict[str, Any]:
         "url": ctx.url(path),
         "published": iso_date(page.published),
         "modified": iso_date(page.modified),
-        "published_day": page.published.date().isoformat(),
-        "modified_day": page.modified.date().isoformat(),
+        "published_day": day(page.published),
+        "modified_day": day(page.modified),
         "image": image_view(ctx, page.image, page.title),
         "author": _author(page.author or ctx.config.site_author),
         "aliases": list(page.aliases),

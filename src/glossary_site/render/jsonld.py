@@ -93,6 +93,13 @@ def collection(
     return block
 
 
+def _dates(card: Card) -> dict[str, str]:
+    """datePublished and dateModified, each only when known: an undated page has neither
+    (Google lists them as recommended, not required)."""
+    dates = {"datePublished": card["published"], "dateModified": card["modified"]}
+    return {key: value for key, value in dates.items() if value}
+
+
 def article_part(card: Card) -> dict[str, Any]:
     """An entry as an Article inside a CollectionPage."""
     part: dict[str, Any] = {
@@ -101,8 +108,7 @@ def article_part(card: Card) -> dict[str, Any]:
         "url": card["url"],
         "headline": card["title"],
         "description": card["meaning"],
-        "datePublished": card["published"],
-        "dateModified": card["modified"],
+        **_dates(card),
         "author": person(card["author"]),
     }
     if card["image"]:
@@ -120,8 +126,7 @@ def article(card: Card, publisher: str) -> dict[str, Any]:
         "description": card["meaning"],
         "url": card["url"],
         "author": person(card["author"]),
-        "datePublished": card["published"],
-        "dateModified": card["modified"],
+        **_dates(card),
         "publisher": organization(publisher),
         "articleSection": [card["kind_label"]],
     }

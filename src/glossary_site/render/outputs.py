@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from math import ceil
 
 from glossary_site import urls
@@ -54,21 +55,22 @@ def sitemap_files(graph: SiteGraph) -> int:
 
 def sitemap_paths(graph: SiteGraph) -> list[tuple[str, str]]:
     """Every page's site path with its last modification (ISO 8601), in sitemap order."""
-    newest = max((p.modified for p in graph.pages.values()), default=None)
-    stamp = newest.isoformat(timespec="seconds") if newest else ""
+    stamp = _lastmod([p.modified for p in graph.pages.values()])
     found = [("", stamp)] + [(urls.index_path(k), stamp) for k in urls.KINDS]
     for area in graph.areas:
         members = graph.members.get(area.id, ())
-        modified = max([area.modified, *(graph.pages[m].modified for m in members)])
-        lastmod = modified.isoformat(timespec="seconds")
+        lastmod = _lastmod([area.modified, *(graph.pages[m].modified for m in members)])
         found.append((urls.page_path(area.kind, area.slug), lastmod))
         for n in range(1, resource_pages(graph, area.id) + 1):
             found.append((urls.resource_path(area.slug, n), lastmod))
-    found += [
-        (urls.page_path(e.kind, e.slug), e.modified.isoformat(timespec="seconds"))
-        for e in graph.entries
-    ]
+    found += [(urls.page_path(e.kind, e.slug), _lastmod([e.modified])) for e in graph.entries]
     return found
+
+
+def _lastmod(moments: list[datetime | None]) -> str:
+    """The newest of some dates as ISO 8601, or "" when all are undated (no <lastmod>)."""
+    dated = [m for m in moments if m is not None]
+    return max(dated).isoformat(timespec="seconds") if dated else ""
 
 
 def job_path(graph: SiteGraph, job: Job) -> str:

@@ -27,7 +27,8 @@ def robots_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
 
 
 def _newest_modified(ctx: ViewContext, ids: Iterable[str]) -> list[str]:
-    pages = [ctx.graph.pages[i] for i in ids]
+    # an Atom entry needs a date: undated pages are left out of feeds
+    pages = [page for page in (ctx.graph.pages[i] for i in ids) if page.modified is not None]
     pages.sort(key=lambda p: (-p.modified.timestamp(), p.id))
     return [p.id for p in pages[: ctx.config.feed_items]]
 
@@ -40,7 +41,9 @@ def feed_inputs(ctx: ViewContext, job: Job) -> Inputs:
     else:
         head, ids = job.key, _newest_modified(ctx, graph.members.get(job.key, ()))
     fallback = (
-        "" if ids else iso_date(max((p.modified for p in graph.pages.values()), default=_EPOCH))
+        ""
+        if ids
+        else iso_date(max((p.modified for p in graph.pages.values() if p.modified), default=_EPOCH))
     )
     return (ctx.card_digest(head) if head else b"", fallback, ctx.listed(ids))
 

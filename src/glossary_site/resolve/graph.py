@@ -31,5 +31,6 @@ class SiteGraph:
 
 
 def newest_first(page: Page) -> tuple:
-    """Sort key: newest published first, then by id for a stable order."""
-    return (-page.published.timestamp(), page.id)
+    """Sort key: newest published first, undated pages last, then by id for a stable order."""
+    published = page.published
+    return (published is None, -published.timestamp() if published else 0.0, page.id)

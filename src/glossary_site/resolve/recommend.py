@@ -32,7 +32,7 @@ class Neighbourhood:
         entries = graph.entries
         return cls(
             positions={(a, e): i for a, ids in graph.members.items() for i, e in enumerate(ids)},
-            stamps={e.id: e.published.timestamp() for e in entries},
+            stamps={e.id: e.published.timestamp() if e.published else 0.0 for e in entries},
             title_words={e.id: frozenset(ref_key(e.title).split()) for e in entries},
             area_sets={e.id: frozenset(graph.entry_areas.get(e.id, ())) for e in entries},
         )
@@ -68,7 +68,7 @@ def _structure_digest(graph: SiteGraph) -> str:
             graph.neighbours.get(e.id, ()),
             graph.entry_areas.get(e.id, ()),
             e.title,
-            e.published.timestamp(),
+            e.published.timestamp() if e.published else None,
         )
         for e in graph.entries
     ]

@@ -43,6 +43,7 @@ OUTPUT_LIBRARIES = (
     "pydantic-core",
     "PyYAML",
     "rapidfuzz",
+    "tzdata",
 )
 
 

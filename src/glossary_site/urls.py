@@ -46,6 +46,20 @@ def index_path(kind: str) -> str:
     return f"{kind}/"
 
 
+def letter_path(kind: str, code: str, number: int = 1, *, nested: bool = False) -> str:
+    """Path of page `number` of a split A-Z index's letter: `definition/a/`, `definition/a/2/`.
+    `nested` (when a page of the kind has the letter's code as its slug) moves it to
+    `definition/a/letter/` so it never takes that page's place."""
+    base = f"{kind}/{code}/" + ("letter/" if nested else "")
+    return base if number == 1 else f"{base}{number}/"
+
+
+def links_path(kind: str, slug: str, number: int = 1) -> str:
+    """Path of page `number` of an entry's "What links here" list."""
+    base = f"{kind}/{slug}/links/"
+    return base if number == 1 else f"{base}{number}/"
+
+
 def area_feed_path(area_slug: str) -> str:
     """Path of an area's Atom feed."""
     return f"{AREA}/{area_slug}/{FEED}"

@@ -218,7 +218,11 @@ def test_collection_article_fields(out: Path) -> None:
 
 
 def test_collection_article_has_image_when_entry_has_one(out: Path) -> None:
-    parts = block(doc_at(out, "area/margin/"), "CollectionPage")["hasPart"]
+    parts = [
+        part
+        for path in ("area/margin/", "area/margin/resource/2/")
+        for part in block(doc_at(out, path), "CollectionPage")["hasPart"]
+    ]
     by_url = {p["url"]: p for p in parts}
     assert by_url[BASE + "term/liquidation-price/"]["image"] == {
         "@type": "ImageObject",

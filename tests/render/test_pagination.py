@@ -102,10 +102,8 @@ def test_twice_per_page_plus_one_makes_three_resource_pages(seven: Path) -> None
 
 
 def test_resource_pages_partition_the_area_list_in_order(seven: Path) -> None:
-    full = listing_links(doc_at(seven, "area/stack/"))
-    assert full == newest_first(7)
     pieces = [listing_links(doc_at(seven, resource(n))) for n in (1, 2, 3)]
-    assert [href for piece in pieces for href in piece] == full
+    assert [href for piece in pieces for href in piece] == newest_first(7)
 
 
 def test_resource_page_lists_only_its_slice(seven: Path) -> None:
@@ -113,8 +111,16 @@ def test_resource_page_lists_only_its_slice(seven: Path) -> None:
     assert listing_links(doc_at(seven, resource(3))) == ["/term/t01/"]
 
 
-def test_area_page_keeps_listing_every_entry_when_paginated(seven: Path) -> None:
-    assert len(listing_links(doc_at(seven, "area/stack/"))) == 7
+def test_paginated_area_page_lists_its_newest_per_page_then_links_the_pages(
+    seven: Path,
+) -> None:
+    doc = doc_at(seven, "area/stack/")
+    assert listing_links(doc) == newest_first(7)[:PER_PAGE]
+    assert listing_links(doc) == listing_links(doc_at(seven, resource(1)))
+    pager = [a.get("href") for a in find_all(doc, "nav", "pager")[0].iter("a")]
+    assert pager == [f"/{resource(n)}" for n in (1, 2, 3)] + [f"/{resource(2)}"]
+    parts = block(doc, "CollectionPage")["hasPart"]
+    assert [p["url"] for p in parts] == [BASE + h[1:] for h in newest_first(7)[:PER_PAGE]]
 
 
 def test_per_page_comes_from_site_yaml(make_site: Callable[..., Path]) -> None:
@@ -160,7 +166,7 @@ def test_equal_dates_are_sliced_in_a_stable_order(make_site: Callable[..., Path]
     build_in(root)
     out = root / "build"
     order = [f"/definition/{s}/" for s in ("alpha", "bravo", "charlie", "delta", "echo")]
-    assert listing_links(doc_at(out, "area/stack/")) == order
+    assert listing_links(doc_at(out, "area/stack/")) == order[:PER_PAGE]
     assert (
         listing_links(doc_at(out, resource(1))) + listing_links(doc_at(out, resource(2))) == order
     )

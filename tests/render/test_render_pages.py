@@ -218,13 +218,15 @@ def test_area_facets_are_questions_in_written_order(out: Path) -> None:
     )
 
 
-def test_area_lists_every_member_newest_first(out: Path) -> None:
-    assert listing_links(doc_at(out, "area/margin/")) == [
+def test_area_lists_its_newest_per_page_members_first(out: Path) -> None:
+    newest = [
         "/term/liquidation-price/",
         "/term/option-leverage/",
         "/definition/maintenance-margin/",
         "/definition/initial-margin/",
     ]
+    assert listing_links(doc_at(out, "area/margin/")) == newest[:3]  # per_page: 3
+    assert listing_links(doc_at(out, "area/margin/resource/2/")) == newest[3:]
 
 
 def test_area_listing_shows_meaning_summary_and_kind(out: Path) -> None:

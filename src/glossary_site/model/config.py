@@ -75,6 +75,8 @@ class SiteConfig(Frozen):
     feed_items: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 30
     timezone: Annotated[str, AfterValidator(_time_zone)] = "UTC"  # of dates without a time
     extra: dict[str, Any] = Field(default_factory=dict)  # for templates, untouched
+    index_page_size: Annotated[int, Field(ge=1, le=100_000, strict=True)] = 500
+    referenced_by: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 20
 
     @cached_property
     def base_path(self) -> str:

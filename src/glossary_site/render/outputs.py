@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
+from typing import Any
 
 from glossary_site import urls
 from glossary_site.resolve import SiteGraph
@@ -21,10 +23,20 @@ class Job:
     number: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """One letter of a kind's A-Z index: its heading, URL code and ids in A-Z order."""
+
+    letter: str
+    code: str
+    ids: tuple[str, ...]
+
+
 def plan(graph: SiteGraph) -> list[Job]:
     """Every output of the site, biggest first so parallel workers finish together."""
     jobs = [Job("search"), Job("feed"), Job("home"), Job("not_found"), Job("robots")]
     jobs += [Job("index", kind) for kind in urls.KINDS]
+    jobs += [Job("letter", key, n) for key, n in letter_pages(graph)]
     jobs += [Job("sitemap", "", n) for n in range(sitemap_files(graph))]
     areas = sorted(graph.areas, key=lambda a: -len(graph.members.get(a.id, ())))
     for area in areas:
@@ -32,7 +44,104 @@ def plan(graph: SiteGraph) -> list[Job]:
         jobs += [Job("resource", area.id, n) for n in range(1, resource_pages(graph, area.id) + 1)]
         jobs.append(Job("area_feed", area.id))
     jobs += [Job("entry", entry.id) for entry in graph.entries]
+    for entry in graph.entries:
+        jobs += [Job("links", entry.id, n) for n in range(1, links_pages(graph, entry.id) + 1)]
     return jobs
+
+
+# ------------------------------------------------------------ A-Z indexes
+
+_MEMO: dict[str, Any] = {}  # the last graph's letters: computed once, before workers fork
+
+
+def sort_title(title: str) -> str:
+    """Éclair sorts with the E's: accents are dropped for the order, not for display."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def first_letter(title: str) -> str:
+    """The A-Z heading of a title: its first letter without accents, or '#'."""
+    first = unicodedata.normalize("NFKD", title.strip()[:1] or "#")[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def letter_code(letter: str) -> str:
+    """The URL and anchor part of a letter heading ('#' is '0')."""
+    return "0" if letter == "#" else urls.slugify(letter)
+
+
+def kind_pages(graph: SiteGraph, kind: str) -> list[Any]:
+    """The pages an A-Z index of `kind` lists, in graph order."""
+    return list(graph.areas) if kind == urls.AREA else [e for e in graph.entries if e.kind == kind]
+
+
+def letters(graph: SiteGraph, kind: str) -> tuple[Letter, ...]:
+    """A kind's pages grouped by first letter, letters and members in A-Z order."""
+    memo = _MEMO.get("letters")
+    if memo is None or memo[0] is not graph:
+        memo = _MEMO["letters"] = (graph, {})
+    found: dict[str, tuple[Letter, ...]] = memo[1]
+    if kind not in found:
+        pages = sorted(kind_pages(graph, kind), key=lambda p: (sort_title(p.title), p.id))
+        groups: dict[str, list[str]] = {}
+        for p in pages:
+            groups.setdefault(first_letter(p.title), []).append(p.id)
+        order = sorted(groups, key=lambda g: (g == "#", not g.isascii(), g))
+        found[kind] = tuple(Letter(g, letter_code(g), tuple(groups[g])) for g in order)
+    return found[kind]
+
+
+def index_split(graph: SiteGraph, kind: str) -> bool:
+    """Whether a kind's A-Z index is split into letter pages (more pages than fit one)."""
+    return sum(len(g.ids) for g in letters(graph, kind)) > graph.config.index_page_size
+
+
+def letter_count(graph: SiteGraph, letter: Letter) -> int:
+    """How many pages a letter of a split index takes."""
+    return ceil(len(letter.ids) / graph.config.index_page_size)
+
+
+def letter_pages(graph: SiteGraph) -> list[tuple[str, int]]:
+    """(kind/code, page number) of every letter page of every split index."""
+    return [
+        (f"{kind}/{g.code}", n)
+        for kind in urls.KINDS
+        if index_split(graph, kind)
+        for g in letters(graph, kind)
+        for n in range(1, letter_count(graph, g) + 1)
+    ]
+
+
+def letter_page_path(graph: SiteGraph, key: str, number: int) -> str:
+    """Site path of a letter page; nested when a page of the kind has the code as slug."""
+    kind, code = key.split("/", 1)
+    return urls.letter_path(kind, code, number, nested=key in graph.pages)
+
+
+def letter_slice(graph: SiteGraph, key: str, number: int) -> tuple[Letter, tuple[str, ...]]:
+    """The letter of a letter page and the ids that page lists."""
+    kind, code = key.split("/", 1)
+    letter = next(g for g in letters(graph, kind) if g.code == code)
+    size = graph.config.index_page_size
+    return letter, letter.ids[(number - 1) * size : number * size]
+
+
+# ------------------------------------------------------- What links here
+
+
+def shown_backlinks(graph: SiteGraph, entry_id: str) -> tuple[str, ...]:
+    """The terms and definitions linking to an entry, alphabetically by id."""
+    return tuple(b for b in graph.backlinks.get(entry_id, ()) if not b.startswith("area/"))
+
+
+def links_pages(graph: SiteGraph, entry_id: str) -> int:
+    """How many "What links here" pages an entry has: none unless its backlinks exceed
+    the `referenced_by` setting."""
+    count = len(shown_backlinks(graph, entry_id))
+    if count <= graph.config.referenced_by:
+        return 0
+    return ceil(count / graph.config.per_page)
 
 
 def resource_pages(graph: SiteGraph, area_id: str) -> int:
@@ -47,7 +156,9 @@ def sitemap_files(graph: SiteGraph) -> int:
     count = (
         1
         + len(urls.KINDS)
+        + len(letter_pages(graph))
         + len(graph.entries)
+        + sum(links_pages(graph, e.id) for e in graph.entries)
         + sum(1 + resource_pages(graph, area.id) for area in graph.areas)
     )
     return 1 if count <= SITEMAP_LIMIT else 1 + ceil(count / SITEMAP_LIMIT)
@@ -57,13 +168,18 @@ def sitemap_paths(graph: SiteGraph) -> list[tuple[str, str]]:
     """Every page's site path with its last modification (ISO 8601), in sitemap order."""
     stamp = _lastmod([p.modified for p in graph.pages.values()])
     found = [("", stamp)] + [(urls.index_path(k), stamp) for k in urls.KINDS]
+    found += [(letter_page_path(graph, key, n), stamp) for key, n in letter_pages(graph)]
     for area in graph.areas:
         members = graph.members.get(area.id, ())
         lastmod = _lastmod([area.modified, *(graph.pages[m].modified for m in members)])
         found.append((urls.page_path(area.kind, area.slug), lastmod))
         for n in range(1, resource_pages(graph, area.id) + 1):
             found.append((urls.resource_path(area.slug, n), lastmod))
-    found += [(urls.page_path(e.kind, e.slug), _lastmod([e.modified])) for e in graph.entries]
+    for e in graph.entries:
+        found.append((urls.page_path(e.kind, e.slug), _lastmod([e.modified])))
+        if pages := links_pages(graph, e.id):
+            when = _lastmod([graph.pages[b].modified for b in shown_backlinks(graph, e.id)])
+            found += [(urls.links_path(e.kind, e.slug, n), when) for n in range(1, pages + 1)]
     return found
 
 
@@ -86,6 +202,11 @@ def job_path(graph: SiteGraph, job: Job) -> str:
             return urls.area_feed_path(pages[job.key].slug)
         case "index":
             return urls.output_file(urls.index_path(job.key))
+        case "letter":
+            return urls.output_file(letter_page_path(graph, job.key, job.number))
+        case "links":
+            page = pages[job.key]
+            return urls.output_file(urls.links_path(page.kind, page.slug, job.number))
         case "home":
             return urls.output_file("")
         case "sitemap":

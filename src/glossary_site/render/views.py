@@ -12,14 +12,28 @@ breadcrumbs and card helpers, and each inputs/view pair must be read side by sid
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from glossary_site import urls
 from glossary_site.render import jsonld, sitefiles
 from glossary_site.render.cards import Inputs, View, ViewContext, ids_of, image_view
-from glossary_site.render.outputs import Job, job_path, resource_pages
+from glossary_site.render.outputs import (
+    Job,
+    first_letter,
+    index_split,
+    job_path,
+    kind_pages,
+    letter_code,
+    letter_count,
+    letter_page_path,
+    letter_slice,
+    letters,
+    links_pages,
+    resource_pages,
+    shown_backlinks,
+    sort_title,
+)
 from glossary_site.resolve import newest_first
 
 HOME_LISTS = 12
@@ -101,7 +115,7 @@ def entry_inputs(ctx: ViewContext, job: Job) -> Inputs:
     graph = ctx.graph
     page = graph.pages[job.key]
     related = [r for r in graph.related.get(page.id, ()) if not r.startswith("area/")]
-    backlinks = [b for b in graph.backlinks.get(page.id, ()) if not b.startswith("area/")]
+    backlinks = shown_backlinks(graph, page.id)
     return (
         page.digest,
         graph.body_keys[page.id],
@@ -109,13 +123,14 @@ def entry_inputs(ctx: ViewContext, job: Job) -> Inputs:
         ctx.listed(related),
         ctx.listed(graph.glossary.get(page.id, ())),
         ctx.listed(graph.discover.get(page.id, ())),
-        ctx.listed(backlinks),
+        ctx.listed(backlinks[: ctx.config.referenced_by]),
+        len(backlinks),
     )
 
 
 def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     """A term or definition page."""
-    *_, related, glossary_ids, discover, backlinks = inputs
+    *_, related, glossary_ids, discover, backlinks, backlink_total = inputs
     graph = ctx.graph
     page = graph.pages[job.key]
     card = ctx.card(page.id)
@@ -138,6 +153,10 @@ def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         "glossary": glossary,
         "discover": [ctx.card(d) for d in ids_of(discover)],
         "backlinks": [ctx.card(b) for b in ids_of(backlinks)],
+        "backlinks_total": backlink_total,
+        "links_href": (
+            ctx.href(urls.links_path(page.kind, page.slug)) if links_pages(graph, page.id) else None
+        ),
     }
     return _page(
         ctx,
@@ -154,6 +173,70 @@ def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     )
 
 
+def links_inputs(ctx: ViewContext, job: Job) -> Inputs:
+    """A "What links here" page depends on the entry's card and its slice of backlinks."""
+    graph = ctx.graph
+    backlinks = shown_backlinks(graph, job.key)
+    per_page = ctx.config.per_page
+    listed = backlinks[(job.number - 1) * per_page : job.number * per_page]
+    return (
+        ctx.card_digest(job.key),
+        job.number,
+        links_pages(graph, job.key),
+        len(backlinks),
+        ctx.listed(listed),
+    )
+
+
+def links_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
+    """Page `number` of the pages linking to an entry, when "Referenced by" cannot show
+    them all."""
+    _, number, pages, total, listed = inputs
+    config = ctx.config
+    card = ctx.card(job.key)
+    page = ctx.graph.pages[job.key]
+    entry_path = urls.page_path(page.kind, page.slug)
+    path = urls.links_path(page.kind, page.slug, number)
+    trail = [
+        ("Home", ""),
+        (card["kind_label"], urls.index_path(page.kind)),
+        (page.title, entry_path),
+        ("What links here", urls.links_path(page.kind, page.slug)),
+    ]
+    if number > 1:
+        trail.append((f"Page {number}", path))
+
+    def href(n: int) -> str:
+        return ctx.href(urls.links_path(page.kind, page.slug, n))
+
+    pager = {
+        "pages": [
+            {"number": n, "href": href(n), "current": n == number} for n in range(1, pages + 1)
+        ],
+        "prev": href(number - 1) if number > 1 else None,
+        "next": href(number + 1) if number < pages else None,
+    }
+    sep = config.title_separator
+    links = {
+        "entry": card,
+        "number": number,
+        "pages": pages,
+        "total": total,
+        "items": [ctx.card(b) for b in ids_of(listed)],
+    }
+    return _page(
+        ctx,
+        job,
+        title=f"What links here{sep}{page.title}" + (f"{sep}Page {number}" if number > 1 else ""),
+        description=f"The {total} pages of {config.name} that link to {page.title}.",
+        path=path,
+        trail=trail,
+        blocks=_common_blocks(ctx, trail),
+        template="links.html",
+        extra={"links": links, "pager": pager},
+    )
+
+
 # ------------------------------------------------------------------- areas
 
 
@@ -163,7 +246,9 @@ def area_inputs(ctx: ViewContext, job: Job) -> Inputs:
     area = graph.pages[job.key]
     members = graph.members.get(area.id, ())
     per_page, n = ctx.config.per_page, job.number
-    listed = members if n == 0 else members[(n - 1) * per_page : n * per_page]
+    # the main page lists the newest per_page, like resource page 1; the rest is paginated
+    start = (n - 1) * per_page if n else 0
+    listed = members[start : start + per_page]
     return (
         area.digest,
         graph.body_keys[area.id],
@@ -261,68 +346,155 @@ def _pager(ctx: ViewContext, slug: str, number: int, pages: int) -> dict[str, An
 
 
 def index_inputs(ctx: ViewContext, job: Job) -> Inputs:
-    """A kind's index depends on the cards of every page of that kind."""
+    """A kind's index depends on the cards of every page of that kind; when split into
+    letter pages, only on the letters, their counts and paths."""
     graph = ctx.graph
-    pages = graph.areas if job.key == urls.AREA else [e for e in graph.entries if e.kind == job.key]
-    return (ctx.listed(p.id for p in pages),)
+    if index_split(graph, job.key):
+        return ("split", _letter_bar_inputs(ctx, job.key))
+    return ("all", ctx.listed(p.id for p in kind_pages(graph, job.key)))
+
+
+def _letter_bar_inputs(ctx: ViewContext, kind: str) -> tuple[Any, ...]:
+    graph = ctx.graph
+    return tuple(
+        (
+            g.letter,
+            len(g.ids),
+            tuple(
+                letter_page_path(graph, f"{kind}/{g.code}", n)
+                for n in range(1, letter_count(graph, g) + 1)
+            ),
+        )
+        for g in letters(graph, kind)
+    )
 
 
 def index_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
-    """The A-Z index of one kind, grouped by first letter."""
+    """The A-Z index of one kind: grouped by first letter, or when the kind has more pages
+    than `index_page_size`, a list of its letter pages."""
     config = ctx.config
     kind = job.key
     plural = urls.PLURALS[kind]
     path = urls.index_path(kind)
-    card = ctx.area_card if kind == urls.AREA else ctx.card
-    items = [card(i) for i in ids_of(inputs[0])]
-    items.sort(key=lambda c: (_sort_title(c["title"]), c["id"]))
     trail = [("Home", ""), (urls.LABELS[kind], path)]
     blocks = _common_blocks(ctx, trail)
-    if kind != urls.AREA:
-        blocks.append(jsonld.defined_term_set(ctx.url(path), f"{config.name} {plural}", items))
+    mode, listed = inputs
+    if mode == "split":
+        bar = _letter_bar(ctx, kind, listed, None)
+        count = sum(item["count"] for item in bar)
+        index = {"kind": kind, "label": plural, "count": count, "letters": [], "bar": bar}
+        index["letter"] = None
+    else:
+        card = ctx.area_card if kind == urls.AREA else ctx.card
+        items = [card(i) for i in ids_of(listed)]
+        items.sort(key=lambda c: (sort_title(c["title"]), c["id"]))
+        if kind != urls.AREA:
+            blocks.append(jsonld.defined_term_set(ctx.url(path), f"{config.name} {plural}", items))
+        count = len(items)
+        index = {"kind": kind, "label": plural, "count": count, "letters": _letters(items)}
+        index.update(letter=None, bar=[])
     return _page(
         ctx,
         job,
         title=f"{plural}{config.title_separator}{config.name}",
-        description=f"All {len(items)} {plural.lower()} of {config.name}, A to Z.",
+        description=f"All {count} {plural.lower()} of {config.name}, A to Z.",
         path=path,
         trail=trail,
         blocks=blocks,
         template="index.html",
-        extra={
-            "index": {
-                "kind": kind,
-                "label": plural,
-                "count": len(items),
-                "letters": _letters(items),
-            }
-        },
+        extra={"index": index, "pager": {}},
     )
 
 
-def _sort_title(title: str) -> str:
-    """Éclair sorts with the E's: accents are dropped for the order, not for display."""
-    decomposed = unicodedata.normalize("NFKD", title)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+def _letter_bar(
+    ctx: ViewContext, kind: str, bar: tuple[Any, ...], current: str | None
+) -> list[dict[str, Any]]:
+    """Each letter of a split index with its count and the links to its pages."""
+    return [
+        {
+            "letter": letter,
+            "count": count,
+            "href": ctx.href(paths[0]),
+            "current": letter == current,
+            "pages": [{"number": n, "href": ctx.href(p)} for n, p in enumerate(paths, start=1)]
+            if len(paths) > 1
+            else [],
+        }
+        for letter, count, paths in bar
+    ]
 
 
-def _letter(title: str) -> str:
-    first = unicodedata.normalize("NFKD", title.strip()[:1] or "#")[:1].upper()
-    return first if first.isalpha() else "#"
+def letter_inputs(ctx: ViewContext, job: Job) -> Inputs:
+    """A letter page depends on the letter bar and the cards of its slice."""
+    kind = job.key.split("/", 1)[0]
+    letter, ids = letter_slice(ctx.graph, job.key, job.number)
+    return (
+        _letter_bar_inputs(ctx, kind),
+        letter.letter,
+        job.number,
+        letter_count(ctx.graph, letter),
+        ctx.listed(ids),
+    )
+
+
+def letter_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
+    """One page of one letter of a split A-Z index, with the letter bar."""
+    bar_inputs, letter, number, pages, listed = inputs
+    config, graph = ctx.config, ctx.graph
+    kind = job.key.split("/", 1)[0]
+    plural = urls.PLURALS[kind]
+    card = ctx.area_card if kind == urls.AREA else ctx.card
+    items = [card(i) for i in ids_of(listed)]
+    path = letter_page_path(graph, job.key, number)
+    name = f"{letter} ({number} of {pages})" if pages > 1 else letter
+    trail = [("Home", ""), (urls.LABELS[kind], urls.index_path(kind)), (name, path)]
+    blocks = _common_blocks(ctx, trail)
+    if kind != urls.AREA:
+        blocks.append(
+            jsonld.defined_term_set(
+                ctx.url(urls.index_path(kind)), f"{config.name} {plural}", items
+            )
+        )
+    pager = {}
+    if pages > 1:
+        href = lambda n: ctx.href(letter_page_path(graph, job.key, n))  # noqa: E731
+        pager = {
+            "pages": [
+                {"number": n, "href": href(n), "current": n == number} for n in range(1, pages + 1)
+            ],
+            "prev": href(number - 1) if number > 1 else None,
+            "next": href(number + 1) if number < pages else None,
+        }
+    index = {
+        "kind": kind,
+        "label": plural,
+        "letter": letter,
+        "count": len(items),
+        "letters": [
+            {"letter": letter, "anchor": "letter-" + letter_code(letter), "members": items}
+        ],
+        "bar": _letter_bar(ctx, kind, bar_inputs, letter),
+    }
+    return _page(
+        ctx,
+        job,
+        title=f"{plural}{config.title_separator}{name}{config.title_separator}{config.name}",
+        description=f"{plural} of {config.name} under {letter}, A to Z.",
+        path=path,
+        trail=trail,
+        blocks=blocks,
+        template="index.html",
+        extra={"index": index, "pager": pager},
+    )
 
 
 def _letters(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in items:
-        groups.setdefault(_letter(item["title"]), []).append(item)
+        groups.setdefault(first_letter(item["title"]), []).append(item)
     order = sorted(groups, key=lambda g: (g == "#", not g.isascii(), g))
     return [
-        {
-            "letter": g,
-            "anchor": "letter-" + ("0" if g == "#" else urls.slugify(g)),
-            "members": groups[g],
-        }
-        for g in order
+        {"letter": g, "anchor": "letter-" + letter_code(g), "members": groups[g]} for g in order
     ]
 
 
@@ -395,6 +567,8 @@ PAGE_KINDS: dict[
     "area": (area_inputs, area_view),
     "resource": (area_inputs, area_view),
     "index": (index_inputs, index_view),
+    "letter": (letter_inputs, letter_view),
+    "links": (links_inputs, links_view),
     "home": (home_inputs, home_view),
     "not_found": (sitefiles.no_inputs, not_found_view),
     "robots": (sitefiles.no_inputs, sitefiles.robots_view),

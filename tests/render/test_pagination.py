@@ -118,7 +118,7 @@ def test_paginated_area_page_lists_its_newest_per_page_then_links_the_pages(
     assert listing_links(doc) == newest_first(7)[:PER_PAGE]
     assert listing_links(doc) == listing_links(doc_at(seven, resource(1)))
     pager = [a.get("href") for a in find_all(doc, "nav", "pager")[0].iter("a")]
-    assert pager == [f"/{resource(n)}" for n in (1, 2, 3)] + [f"/{resource(2)}"]
+    assert pager == [f"/{resource(n)}" for n in (1, 2, 3)]
     parts = block(doc, "CollectionPage")["hasPart"]
     assert [p["url"] for p in parts] == [BASE + h[1:] for h in newest_first(7)[:PER_PAGE]]
 

@@ -1,4 +1,4 @@
-"""Markdown bodies of the shared synthetic corpus, for the micro-benchmarks."""
+"""Markdown bodies of the synthetic corpus (benchmarks/gen_corpus.py), for the micro-benchmarks."""
 
 from __future__ import annotations
 
@@ -11,14 +11,8 @@ from pathlib import Path
 from glossary_site.load import decode, split
 
 HERE = Path(__file__).resolve().parent
-GEN = next(
-    p
-    for p in (
-        HERE.parents[1] / "shared/bench/gen_corpus.py",
-        Path("/work/shared/bench/gen_corpus.py"),
-    )
-    if p.is_file()
-)
+# the project's own generator (the same corpus the tests and run.py use)
+GEN = HERE / "gen_corpus.py"
 
 
 KINDS = ("area", "term", "definition")

@@ -2,7 +2,7 @@
 
     python benchmarks/markdown_engines.py [--entries 10000]
 
-Times the project's configured markdown-it-py parser over every body of the shared
+Times the project's configured markdown-it-py parser over every body of the
 synthetic corpus (the CPU a cold build cannot avoid), then plain CommonMark-to-HTML with
 each other engine that is importable (install them into a scratch venv to compare:
 `pip install mistune cmarkgfm pyromark markdown-it-pyrs`). None of those is a dependency.

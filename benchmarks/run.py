@@ -859,9 +859,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--gen-corpus",
         type=Path,
-        default=None,
-        help="the shared corpus generator (default: shared/bench/gen_corpus.py "
-        "beside the repository, else /work/shared/...)%(default).0s",
+        default=Path(__file__).resolve().parent / "gen_corpus.py",
+        help="the corpus generator (default: benchmarks/gen_corpus.py of this repository)",
     )
     ap.add_argument(
         "--sample-ms", type=float, default=25.0, help="memory sampling interval in milliseconds"
@@ -900,16 +899,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     a.reps_by_size = {s: reps.get(s, DEFAULT_REPS.get(s, 3)) for s in a.sizes}
     if any(n < 1 for n in a.reps_by_size.values()):
         ap.error("--reps must be at least 1")
-    if a.gen_corpus is None:
-        for cand in (
-            REPO.parent / "shared" / "bench" / "gen_corpus.py",
-            Path("/work/shared/bench/gen_corpus.py"),
-        ):
-            if cand.is_file():
-                a.gen_corpus = cand
-                break
-        else:
-            ap.error("cannot find gen_corpus.py; pass --gen-corpus")
+    if not a.gen_corpus.is_file():
+        ap.error(f"{a.gen_corpus} does not exist; pass --gen-corpus")
     a.workdir = a.workdir.resolve()
     a.out_root = (a.out_root or a.workdir / "out").resolve()
     return a

@@ -20,18 +20,8 @@ from glossary_site.commands.build import BuildOptions, BuildReport, build
 
 SITES = Path(__file__).parent / "sites"
 REPO = Path(__file__).resolve().parents[1]
-# the shared corpus generator: ../shared beside the project (where CI has it)
-GEN_CORPUS = next(
-    (
-        path
-        for path in (
-            REPO.parent / "shared/bench/gen_corpus.py",
-            Path("/work/shared/bench/gen_corpus.py"),
-        )
-        if path.is_file()
-    ),
-    REPO.parent / "shared/bench/gen_corpus.py",
-)
+# the project's corpus generator (the benchmarks use the same one)
+GEN_CORPUS = REPO / "benchmarks/gen_corpus.py"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 SITE_YAML = """\
@@ -114,7 +104,7 @@ def run_cli(
 
 
 def generate_corpus(out: Path, entries: int) -> Path:
-    """A synthetic site of `entries` entries from the shared generator, written to `out`."""
+    """A synthetic site of `entries` entries from benchmarks/gen_corpus.py, written to `out`."""
     if not GEN_CORPUS.is_file():
         pytest.fail(f"{GEN_CORPUS} is missing: it generates the corpus")
     subprocess.run(

@@ -1,5 +1,5 @@
 """schema.org JSON-LD: every block of every page parses; fields per page type match
-the reference pages in /work/shared/seeds (BreadcrumbList, WebSite, FAQPage,
+the reference pages of a real glossary site (BreadcrumbList, WebSite, FAQPage,
 CollectionPage, Article, WebPage/mentions, DefinedTerm, DefinedTermSet)."""
 
 from __future__ import annotations

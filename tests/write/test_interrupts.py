@@ -1,6 +1,6 @@
 """Hardening: a build interrupted for real (SIGINT, SIGTERM, SIGKILL) mid-write loses nothing.
 
-A 3,000-entry corpus (shared/bench/gen_corpus.py) takes a few seconds to render; each
+A 3,000-entry corpus (benchmarks/gen_corpus.py) takes a few seconds to render; each
 test builds it once, changes it so the next build rewrites every page, starts that build
 as a subprocess, waits until its temporary folder `.build.glossary-tmp-<pid>` is filling
 up, and signals it.

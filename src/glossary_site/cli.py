@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shlex
 import signal
 import sys
 import traceback
@@ -287,6 +288,65 @@ def check_command(
     else:
         click.echo("No problems found.")
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
+@cli.command("init")
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."), required=False
+)
+@click.option("--name", default=None, help="Site name.  [default: from the folder's name]")
+@click.option(
+    "--base-url",
+    callback=_base_url,
+    default=None,
+    help="Where the site will be published.  [default: https://example.org/]",
+)
+@click.option(
+    "--force", is_flag=True, help="Use a non-empty folder; existing files are never overwritten."
+)
+def init_command(directory: Path, name: str | None, base_url: str | None, force: bool) -> None:
+    """Start a new site in DIRECTORY (default: here) that checks and builds cleanly."""
+    from glossary_site.commands.init import init_site
+
+    try:
+        report = init_site(directory, name, base_url, force)
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    where = _shown(report.root)
+    for rel in report.written:
+        click.echo(f"wrote {os.path.normpath(os.path.join(where, rel))}")
+    for rel in report.kept:
+        click.echo(f"kept  {os.path.normpath(os.path.join(where, rel))} (already there)")
+    click.echo("\nNext:")
+    if where != ".":
+        click.echo(f"  cd {shlex.quote(where)}")
+    click.echo('  glossary new term "Your First Term" --area basics')
+    click.echo("  glossary build")
+
+
+@cli.command("new")
+@click.argument("kind", type=click.Choice(["term", "definition", "area"]))
+@click.argument("title")
+@click.option(
+    "--area",
+    "areas",
+    multiple=True,
+    metavar="SLUG",
+    help="An area the entry belongs to (repeatable).",
+)
+@source_option
+def new_command(kind: str, title: str, areas: tuple[str, ...], source: Path) -> None:
+    """Write content/KIND/<slug>.md for TITLE, its front matter filled in."""
+    from glossary_site.commands.new import new_page
+
+    _require_folder(source)
+    try:
+        path = new_page(source, kind, title, areas)
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(_shown(path))
 
 
 if __name__ == "__main__":  # pragma: no cover

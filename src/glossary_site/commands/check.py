@@ -16,6 +16,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from glossary_site.commands.build import BuildOptions, analyse
+from glossary_site.commands.new import PLACEHOLDER
 from glossary_site.errors import ContentError, Problem
 from glossary_site.load import scan_site
 from glossary_site.model import Page
@@ -66,6 +67,7 @@ def graph_findings(graph: SiteGraph, threshold: int) -> list[Problem]:
         *empty_areas(graph),
         *entries_without_areas(graph),
         *date_findings(graph),
+        *placeholders(graph),
     ]
 
 
@@ -219,3 +221,23 @@ def date_findings(graph: SiteGraph) -> list[Problem]:
                 )
             )
     return found
+
+
+def placeholders(graph: SiteGraph) -> list[Problem]:
+    """Summaries and area facets still holding the placeholder `glossary new` wrote."""
+    found = [
+        Problem(e.path, e.line_of("summary"), _unwritten("summary"), "placeholder", "warning")
+        for e in graph.entries
+        if e.summary.startswith(PLACEHOLDER)
+    ]
+    found += [
+        Problem(a.path, f.line, _unwritten(f"'{f.name}' facet"), "placeholder", "warning")
+        for a in graph.areas
+        for f in a.facets
+        if f.markdown.lstrip().startswith(PLACEHOLDER)
+    ]
+    return found
+
+
+def _unwritten(what: str) -> str:
+    return f"the {what} is still the {PLACEHOLDER} placeholder from `glossary new`; write it"

@@ -49,7 +49,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 HUGO_VERSION = "0.168"
-SCENARIOS = ("cold", "warm", "one-change")
+SCENARIOS = ("cold", "warm", "one-change", "ci")
+DEFAULT_SCENARIOS = ("cold", "warm", "one-change")
 TOOLS = ("glossary", "hugo")
 DEFAULT_REPS = {1000: 5, 10000: 3, 50000: 1}
 EDIT_MARK = "benchedit"  # alphanumeric token: survives Markdown, typography and auto-linking
@@ -59,6 +60,7 @@ T_COLD_RATIO = 1.0  # cold glossary/Hugo at 10k and 50k
 T_INCR_RATIO = 0.25  # warm and one-change glossary/Hugo
 T_SCALING = 5.5  # glossary cold 50k / cold 10k
 T_MEM_10K_MB = 1000.0  # glossary peak PSS at 10k < 1 GB (10^9 bytes)
+T_CI_RATIO = 0.10  # ci (fresh clone, restored cache, one change) glossary/Hugo at 10k
 
 
 def log(msg: str) -> None:
@@ -485,8 +487,11 @@ class Bench:
         cached: bool,
         expect: str | None = None,
         record: bool = True,
+        command: list[str] | None = None,
+        out: Path | None = None,
     ) -> Run:
-        self.out_dir(s, tool).parent.mkdir(parents=True, exist_ok=True)
+        out = out or self.out_dir(s, tool)
+        out.parent.mkdir(parents=True, exist_ok=True)
         tag = f"{s.size}-{scenario}-{tool}-{rep if record else 'prime'}"
         src_hash = self.check_sources() if tool == "glossary" else ""
         # flush the dirty pages of earlier builds (and of the deletions above) so that
@@ -494,7 +499,7 @@ class Bench:
         os.sync()
         log_path = self.logdir / f"{tag}.log"
         r = timed_run(
-            self.cmd(s, tool, cached),
+            command or self.cmd(s, tool, cached),
             self.env,
             log_path,
             self.args.timeout,
@@ -508,7 +513,7 @@ class Bench:
         elif r["exit_code"] != 0:
             error = f"exit code {r['exit_code']}"
         else:
-            error = self.verify(s, tool, expect)
+            error = self.verify(s, out, expect)
         invalid = ""
         if tool == "glossary":
             # glossary-site's cache is salted with its sources, so a cached build after
@@ -577,9 +582,8 @@ class Bench:
                 )
         return run
 
-    def verify(self, s: Sizes, tool: str, expect: str | None) -> str:
+    def verify(self, s: Sizes, out: Path, expect: str | None) -> str:
         """Cheap check (untimed) that the build produced the site and the edit."""
-        out = self.out_dir(s, tool)
         page = out / "definition" / Path(s.edit_file).stem / "index.html"
         if not (out / "index.html").is_file():
             return "no index.html in the output"
@@ -648,6 +652,84 @@ class Bench:
                 shutil.copyfile(orig, f)
                 orig.unlink()
 
+    # ci: a pull request's build on a CI runner ------------------------------
+    def ci_workspace(self, s: Sizes, tool: str) -> Path:
+        # one fixed path, as a runner's workspace is: the cache records its output folder
+        return s.out / "ci" / tool
+
+    def ci_clone(self, s: Sizes, tool: str) -> Path:
+        """A fresh checkout: every file new, with a new mtime, ctime and inode (cp without
+        -p, as a clone writes them), nothing else (no cache, no output)."""
+        ws = self.ci_workspace(s, tool)
+        rm(ws)
+        ws.parent.mkdir(parents=True, exist_ok=True)
+        src = s.glossary_src if tool == "glossary" else s.hugo_src
+        subprocess.run(["cp", "-r", str(src), str(ws)], check=True)
+        for leftover in (".glossary-cache", "resources", ".hugo_build.lock"):
+            rm(ws / leftover)
+        return ws
+
+    def ci_command(self, ws: Path, tool: str) -> list[str]:
+        if tool == "glossary":  # the workflow's `glossary build`: out is build/
+            return [str(self.glossary), "build", "--source", str(ws), "-q"]
+        return [str(self.hugo), "--quiet", "--source", str(ws), "--destination", str(ws / "public")]
+
+    def ci_out(self, ws: Path, tool: str) -> Path:
+        return ws / ("build" if tool == "glossary" else "public")
+
+    def scenario_ci(self, s: Sizes) -> None:
+        """The workflow `glossary init` writes, on a pull request that edits one file:
+        a fresh clone, `.glossary-cache/` and `build/` restored as actions/cache restores
+        them (GNU tar in POSIX format, which keeps nanosecond mtimes), one changed file,
+        `glossary build`. Hugo: the same fresh clone and change, and its (only) full build.
+        The cache comes from one untimed build of the unchanged corpus (the default
+        branch's last run) and is the same for every repetition."""
+        archive = s.out / "ci" / "cache.tar"
+        ws = self.ci_clone(s, "glossary")
+        self.primed_hash = None
+        primed = self.build(
+            s,
+            "glossary",
+            "ci",
+            0,
+            cached=True,
+            record=False,
+            command=self.ci_command(ws, "glossary"),
+            out=self.ci_out(ws, "glossary"),
+        )
+        if not primed.ok:
+            log(f"  [{s.size}] ci: the build that fills the cache failed; skipping ci")
+            return
+        subprocess.run(
+            ["tar", "--posix", "-cf", str(archive), "-C", str(ws), ".glossary-cache", "build"],
+            check=True,
+        )
+        log(f"  [{s.size}] ci: cache archive {archive.stat().st_size / 1e6:.0f} MB (uncompressed)")
+        try:
+            for rep in range(1, s.reps + 1):
+                token = f"{EDIT_MARK}{self.run_id.replace('-', '').replace('T', '')}c{rep}"
+                sentence = f"\n\nThis definition was revised for benchmark run {token}.\n"
+                for tool in TOOLS:
+                    ws = self.ci_clone(s, tool)
+                    if tool == "glossary":
+                        subprocess.run(["tar", "-xf", str(archive), "-C", str(ws)], check=True)
+                    with open(
+                        ws / "content" / "definition" / s.edit_file, "a", encoding="utf-8"
+                    ) as fh:
+                        fh.write(sentence)
+                    self.build(
+                        s,
+                        tool,
+                        "ci",
+                        rep,
+                        cached=True,
+                        expect=token,
+                        command=self.ci_command(ws, tool),
+                        out=self.ci_out(ws, tool),
+                    )
+        finally:
+            rm(s.out / "ci")
+
     def run_size(self, s: Sizes) -> None:
         for sc in self.args.scenarios:
             log(f"[{s.size}] scenario {sc}: {s.reps} repetition(s), glossary and hugo alternately")
@@ -655,6 +737,7 @@ class Bench:
                 "cold": self.scenario_cold,
                 "warm": self.scenario_warm,
                 "one-change": self.scenario_one_change,
+                "ci": self.scenario_ci,
             }[sc](s)
         if not self.args.keep:
             rm(s.out)
@@ -717,6 +800,15 @@ def evaluate_targets(summary: dict, sizes: list[int], scenarios: list[str]) -> l
             both = sc in scenarios and "cold" in scenarios
             v, why = ratio(sc, size, "cold") if both else (None, "SKIP (needs cold too)")
             add(f"{sc} {size // 1000}k glossary/hugo clean build", v, T_INCR_RATIO, "<=", why)
+    for size in sizes:
+        v, why = ratio("ci", size) if "ci" in scenarios else (None, "SKIP (not measured)")
+        add(
+            f"ci {size // 1000}k glossary/hugo (fresh clone, cache restored)",
+            v,
+            T_CI_RATIO,
+            "<=",
+            why,
+        )
     g10, g50 = get("glossary", "cold", 10000), get("glossary", "cold", 50000)
     if not g10 or not g50:
         add("glossary cold 50k/10k time", None, T_SCALING, "<=", "SKIP (not measured)")
@@ -824,8 +916,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     ap.add_argument(
         "--scenarios",
-        default=",".join(SCENARIOS),
-        help="comma-separated subset of " + ",".join(SCENARIOS),
+        default=",".join(DEFAULT_SCENARIOS),
+        help="comma-separated subset of " + ",".join(SCENARIOS) + " (default: all but ci)",
     )
     ap.add_argument(
         "--glossary",

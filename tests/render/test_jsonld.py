@@ -270,7 +270,11 @@ def test_article_fields_of_a_term(out: Path) -> None:
         "author": {"@type": "Person", "name": "Basic Editors", "url": "https://basic.test/about/"},
         "datePublished": "2026-03-12T14:07:34+00:00",
         "dateModified": "2026-03-20T09:00:00+00:00",
-        "publisher": {"@type": "Organization", "name": "Basic Glossary"},
+        "publisher": {
+            "@type": "Organization",
+            "name": "Basic Glossary",
+            "logo": {"@type": "ImageObject", "url": BASE + "assets/favicon.svg"},
+        },
         "articleSection": ["Term"],
         "image": {
             "@type": "ImageObject",
@@ -323,7 +327,11 @@ def test_article_author_from_front_matter(make_site: Any) -> None:
         "name": "Ada Writer",
         "url": "https://ada.test/",
     }
-    assert article["publisher"] == {"@type": "Organization", "name": "Test Glossary"}
+    assert article["publisher"] == {
+        "@type": "Organization",
+        "name": "Test Glossary",
+        "logo": {"@type": "ImageObject", "url": "https://glossary.test/assets/favicon.svg"},
+    }
 
 
 def test_webpage_mentions_match_glossary_box(out: Path) -> None:

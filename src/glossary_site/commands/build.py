@@ -11,6 +11,7 @@ before anything is written (output location, collisions) belong to one function'
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import unicodedata
 from collections.abc import Callable
@@ -123,9 +124,21 @@ def _load_options(options: BuildOptions) -> LoadOptions:
     return LoadOptions(*_load_choices(options))
 
 
-def _load_choices(options: BuildOptions) -> tuple[bool, str | None]:
+def _load_choices(options: BuildOptions) -> tuple[bool, str | None, int | None]:
     """The build options that change what is loaded, in LoadOptions' field order."""
-    return (options.drafts, options.base_url)
+    return (options.drafts, options.base_url, source_date_epoch())
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org): the date to use where a build would
+    otherwise take one from the clock. No output date does today but the feed of a site
+    without entries, which says 1970-01-01 when it is not set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > 253402300799:  # up to 9999-12-31
+        raise OutputError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970")
+    return int(value)
 
 
 def build(
@@ -191,7 +204,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
     return report
 
 
-def input_fingerprint(scan: Scan, options: tuple[bool, str | None]) -> str:
+def input_fingerprint(scan: Scan, options: tuple[bool, str | None, int | None]) -> str:
     """A digest of everything a build reads, and of this code: equal fingerprints, equal sites.
 
     `options` are the build's choices that change what is loaded (`_load_choices`)."""

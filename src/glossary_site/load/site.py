@@ -13,7 +13,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,6 +51,7 @@ class LoadOptions:
 
     drafts: bool = False
     base_url: str | None = None
+    source_date_epoch: int | None = None  # SOURCE_DATE_EPOCH, when set
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ def load_site(
     static_paths = {item.path: item for item in scan.static}
     sizes = _image_sizes(pages, static_paths)
     pages = [_check_image(page, static_paths, sizes, problems) for page in pages]
+    _check_logo(config.logo, scan.config_raw, static_paths, problems)
     kept = [p for p in pages if options.drafts or not p.draft]
     site = LoadedSite(
         root=scan.root,
@@ -165,7 +167,9 @@ def _load_config(
     if isinstance(result, list):
         problems += result
         return None
-    return result
+    if options.source_date_epoch is None:
+        return result
+    return result.with_source_date(datetime.fromtimestamp(options.source_date_epoch, UTC))
 
 
 # -------------------------------------------------------------------- pages
@@ -516,6 +520,21 @@ def _image_sizes(pages: list[Page], static: dict[str, SourceFile]) -> dict[str, 
         if width > 0 and height > 0:
             sizes[src] = (int(width), int(height))
     return sizes
+
+
+def _check_logo(
+    logo: str | None,
+    raw: bytes | None,
+    static: dict[str, SourceFile],
+    problems: list[Problem],
+) -> None:
+    if logo is None or urls.is_remote(logo) or logo in static:
+        return
+    lines = decode(raw or b"").splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("logo:")), 1)
+    problems.append(
+        Problem(SITE_FILE, line, f"logo 'static/{logo}' does not exist", "missing-image")
+    )
 
 
 def _check_image(

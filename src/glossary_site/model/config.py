@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, PrivateAttr
 
-from glossary_site.model.meta import AuthorMeta, Frozen, OptionalText, Text, no_control_characters
+from glossary_site.model.meta import (
+    AuthorMeta,
+    Frozen,
+    ImageSrc,
+    OptionalText,
+    Text,
+    no_control_characters,
+)
 from glossary_site.model.pages import Author, author_of
 
 DEFAULT_FAQ = "What is the {facet} of {title}?"
@@ -77,6 +85,22 @@ class SiteConfig(Frozen):
     extra: dict[str, Any] = Field(default_factory=dict)  # for templates, untouched
     index_page_size: Annotated[int, Field(ge=1, le=100_000, strict=True)] = 500
     referenced_by: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 20
+    # the publisher's logo in Article JSON-LD (and the image of entries without one)
+    logo: ImageSrc | None = None
+    # SOURCE_DATE_EPOCH, set by load (never from site.yaml): the date of a feed with no
+    # entries. Private, so not in repr(config): it changes no page but that feed.
+    _source_date: datetime | None = PrivateAttr(default=None)
+
+    @property
+    def source_date(self) -> datetime | None:
+        """The build's SOURCE_DATE_EPOCH as a UTC datetime, when it was set."""
+        return self._source_date
+
+    def with_source_date(self, value: datetime | None) -> SiteConfig:
+        """A copy carrying the build's SOURCE_DATE_EPOCH."""
+        copy = self.model_copy()
+        copy._source_date = value
+        return copy
 
     @cached_property
     def base_path(self) -> str:

@@ -88,6 +88,7 @@ def _image_src(value: str) -> str:
     return value
 
 
+ImageSrc = Annotated[str, AfterValidator(_image_src)]
 Text = Annotated[str, AfterValidator(_clean_text), AfterValidator(_non_empty)]
 OptionalText = Annotated[str, AfterValidator(_clean_text)]
 Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
@@ -113,7 +114,7 @@ class AuthorMeta(Frozen):
 class ImageMeta(Frozen):
     """An illustration: a file under static/ or an absolute http(s) URL."""
 
-    src: Annotated[str, AfterValidator(_image_src)]
+    src: ImageSrc
     width: Annotated[int, Field(gt=0, strict=True)] | None = None
     height: Annotated[int, Field(gt=0, strict=True)] | None = None
     caption: OptionalText = ""

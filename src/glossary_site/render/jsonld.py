@@ -116,8 +116,11 @@ def article_part(card: Card) -> dict[str, Any]:
     return part
 
 
-def article(card: Card, publisher: str) -> dict[str, Any]:
-    """The Article of a term or definition page."""
+def article(
+    card: Card, publisher: str, logo_url: str, site_image: Card | None = None
+) -> dict[str, Any]:
+    """The Article of a term or definition page: Google's Article checks want the
+    publisher's logo and an image (the entry's, else the site's logo when it has one)."""
     block: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "Article",
@@ -127,11 +130,12 @@ def article(card: Card, publisher: str) -> dict[str, Any]:
         "url": card["url"],
         "author": person(card["author"]),
         **_dates(card),
-        "publisher": organization(publisher),
+        "publisher": {**organization(publisher), "logo": image_object({"url": logo_url})},
         "articleSection": [card["kind_label"]],
     }
-    if card["image"]:
-        block["image"] = image_object(card["image"])
+    image = card["image"] or site_image
+    if image:
+        block["image"] = image_object(image)
     return block
 
 

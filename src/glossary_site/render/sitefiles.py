@@ -40,10 +40,14 @@ def feed_inputs(ctx: ViewContext, job: Job) -> Inputs:
         head, ids = "", _newest_modified(ctx, (e.id for e in graph.entries))
     else:
         head, ids = job.key, _newest_modified(ctx, graph.members.get(job.key, ()))
+    # a site without pages has no date of its own: SOURCE_DATE_EPOCH's, else 1970's
+    undated = graph.config.source_date or _EPOCH
     fallback = (
         ""
         if ids
-        else iso_date(max((p.modified for p in graph.pages.values() if p.modified), default=_EPOCH))
+        else iso_date(
+            max((p.modified for p in graph.pages.values() if p.modified), default=undated)
+        )
     )
     return (ctx.card_digest(head) if head else b"", fallback, ctx.listed(ids))
 

@@ -128,6 +128,16 @@ def entry_inputs(ctx: ViewContext, job: Job) -> Inputs:
     )
 
 
+def _logo(ctx: ViewContext) -> tuple[str, dict[str, Any] | None]:
+    """The publisher logo's URL (site.yaml's `logo`, else the theme's favicon), and the
+    site's image for entries without one (the logo, when site.yaml names one)."""
+    logo = ctx.config.logo
+    if logo is None:
+        return ctx.url(urls.ASSETS + "favicon.svg"), None
+    url = logo if urls.is_remote(logo) else ctx.url(logo)
+    return url, {"url": url}
+
+
 def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     """A term or definition page."""
     *_, related, glossary_ids, discover, backlinks, backlink_total = inputs
@@ -141,7 +151,7 @@ def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     glossary = [ctx.area_card(a) for a in ids_of(glossary_ids)]
     blocks = [
         *_common_blocks(ctx, trail),
-        jsonld.article(card, config.name),
+        jsonld.article(card, config.name, *_logo(ctx)),
         jsonld.mentions(card["url"], glossary),
         jsonld.defined_term(card, ctx.url(set_path), f"{config.name} {urls.PLURALS[page.kind]}"),
     ]

@@ -10,6 +10,7 @@ plus the cache record of it: the encoder and decoder must stay next to each othe
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from glossary_site.load.scan import SITE_FILE, PageSource, Scan, SourceFile, The
 from glossary_site.load.validate import flat_lines, validate_meta
 from glossary_site.markdown import body as markdown
 from glossary_site.model import (
+    MAX_DIMENSION,
     Area,
     AreaMeta,
     Author,
@@ -517,7 +519,7 @@ def _image_sizes(pages: list[Page], static: dict[str, SourceFile]) -> dict[str, 
             width, height = imagesize.get(static[src].source)
         except (OSError, ValueError):
             continue
-        if width > 0 and height > 0:
+        if _plausible(width) and _plausible(height):
             sizes[src] = (int(width), int(height))
     return sizes
 
@@ -535,6 +537,13 @@ def _check_logo(
     problems.append(
         Problem(SITE_FILE, line, f"logo 'static/{logo}' does not exist", "missing-image")
     )
+
+
+def _plausible(size: float) -> bool:
+    """A size read from a file that can be written as `width="..."`: an SVG may say
+    `width="1e999"` (infinite), `nan`, or a fraction below one pixel; such a size is
+    left unknown, as if the file had none."""
+    return math.isfinite(size) and 1 <= size <= MAX_DIMENSION
 
 
 def _check_image(

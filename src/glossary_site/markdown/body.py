@@ -13,6 +13,7 @@ run in one pass; sentence splitting lives in `sentences.py`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,6 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 
 from glossary_site import urls
 from glossary_site.markdown.autolink import Linking, link_mentions, visible_text
@@ -149,6 +149,8 @@ def render_sections(
         state.links, state.areas, state.problems = {}, {}, []
         env = {"page": state}
         tokens = md.parse(section.text, env)
+        if _TOO_DEEP in env:
+            state.problems.append(_too_deep(section.line_offset + env[_TOO_DEEP], md))
         html = md.renderer.render(tokens, md.options, env)
         results.append(
             RenderedBody(
@@ -198,7 +200,8 @@ def _parser(allow_html: bool) -> MarkdownIt:
     md.core.ruler.push("site_links", _site_links)
     for rule in ("fence", "code_block"):
         md.add_render_rule(rule, _focusable(md.renderer.rules[rule]))
-    anchors_plugin(md, min_level=2, max_level=4, slug_func=urls.slugify)
+    md.core.ruler.push("anchor", _heading_ids)
+    _watch_nesting(md)
     return md
 
 
@@ -212,6 +215,35 @@ def _focusable(default: Any) -> Any:
         return html.replace("<pre>", '<pre tabindex="0">', 1) if html.startswith("<pre>") else html
 
     return render
+
+
+_TOO_DEEP = "too_deep"  # env key: the first line markdown-it drops for nesting too deep
+
+
+def _watch_nesting(md: MarkdownIt) -> None:
+    """Note where blocks nest deeper than markdown-it's limit: it drops the rest of such a
+    block without a word (its guard against deep recursion), and an author must hear of it."""
+    tokenize = md.block.tokenize
+    limit = md.options.maxNesting
+
+    def watched(state: Any, start: int, end: int) -> None:
+        if state.level >= limit:  # markdown-it's own test, which then skips start..end
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env.setdefault(_TOO_DEEP, line)
+        tokenize(state, start, end)
+
+    md.block.tokenize = watched  # type: ignore[method-assign]
+
+
+def _too_deep(line: int, md: MarkdownIt) -> BodyProblem:
+    return BodyProblem(
+        line,
+        "quotes or lists nest too deeply here (Markdown's limit is "
+        f"{md.options.maxNesting} levels, a list takes two): the text from this line to the "
+        "end of the block would be dropped; nest less deeply",
+        "too-deep",
+    )
 
 
 _UNSAFE_SCHEMES = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
@@ -271,11 +303,16 @@ def _site_links(state: StateCore) -> None:
     _shift_headings(state.tokens, page.heading_base)
     inlines = [(i, tok) for i, tok in enumerate(state.tokens) if tok.type == "inline"]
     for _, parent in inlines:
+        breaks = 0  # line breaks before the child: the line of a broken link, in one pass
         for child in parent.children or ():
-            if child.type == "wikilink":
+            if child.type in ("softbreak", "hardbreak"):
+                breaks += 1
+            elif child.type == "html_inline":
+                breaks += child.content.count("\n")
+            elif child.type == "wikilink":
                 _resolve_wikilink(child, parent, page)
             elif child.type == "link_open":
-                _resolve_href(child, parent, page)
+                _resolve_href(child, _first_line(parent, page) + breaks, page)
             elif child.type == "image":
                 _prepare_image(child, page)
     if page.table.names is None:
@@ -302,9 +339,20 @@ def _shift_headings(tokens: list[Token], base: int) -> None:
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
 
 
+def _first_line(parent: Token, page: _PageState) -> int:
+    return page.line_offset + (parent.map[0] if parent.map else 0)
+
+
 def _line_of(parent: Token, pos: int, page: _PageState) -> int:
-    start = parent.map[0] if parent.map else 0
-    return page.line_offset + start + parent.content.count("\n", 0, max(pos, 0))
+    # the offsets of the inline's line breaks, found once: counting from the start for each
+    # problem made a paragraph of a thousand broken links quadratic
+    breaks = parent.meta.get("line_breaks")
+    if breaks is None:
+        breaks = parent.meta["line_breaks"] = [m.start() for m in _NEWLINE.finditer(parent.content)]
+    return _first_line(parent, page) + bisect.bisect_left(breaks, max(pos, 0))
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _resolve_wikilink(token: Token, parent: Token, page: _PageState) -> None:
@@ -326,7 +374,7 @@ def _resolve_wikilink(token: Token, parent: Token, page: _PageState) -> None:
     _note_link(page, result.target, explicit=True)
 
 
-def _resolve_href(token: Token, parent: Token, page: _PageState) -> None:
+def _resolve_href(token: Token, line: int, page: _PageState) -> None:
     href = str(token.attrs.get("href", ""))
     if not href.startswith("/") or href.startswith("//"):
         return
@@ -340,7 +388,6 @@ def _resolve_href(token: Token, parent: Token, page: _PageState) -> None:
     target = page.table.paths.get(key)
     if target is None:
         if page.table.resolver.resolve(site_path.strip("/")).message:
-            line = _line_of(parent, parent.content.find(site_path), page)
             page.problems.append(
                 BodyProblem(
                     line,
@@ -352,6 +399,44 @@ def _resolve_href(token: Token, parent: Token, page: _PageState) -> None:
         return
     token.attrs["href"] = page.table.hrefs[target] + sep + rest
     _note_link(page, target, explicit=True)
+
+
+# Heading ids, as mdit-py-plugins' anchors plugin gave them (h2-h4 after shifting, the
+# slug of the heading's text and code, "-1", "-2", ... for repeats), without its loop that
+# tries every suffix from 1 again for each repeat: 50,000 headings alike took minutes.
+_ANCHORED = ("h2", "h3", "h4")
+
+
+def _heading_ids(state: StateCore) -> None:
+    tokens = state.tokens
+    taken = {
+        str(token.attrGet("id"))
+        for token in tokens
+        if token.type == "heading_open" and token.attrGet("id")
+    }
+    tried: dict[str, int] = {}  # slug -> the last suffix tried for it (0: the bare slug)
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.tag not in _ANCHORED or token.attrGet("id"):
+            continue
+        title = "".join(
+            child.content
+            for child in tokens[index + 1].children or ()
+            if child.type in ("text", "code_inline")
+        )
+        token.attrSet("id", _unique_id(urls.slugify(title), taken, tried))
+
+
+def _unique_id(slug: str, taken: set[str], tried: dict[str, int]) -> str:
+    """The first of slug, slug-1, slug-2, ... not taken; the suffixes tried before for this
+    slug are taken still, so the search goes on from the last one."""
+    suffix = tried.get(slug, 0)
+    candidate = f"{slug}-{suffix}" if suffix else slug
+    while candidate in taken:
+        suffix += 1
+        candidate = f"{slug}-{suffix}"
+    taken.add(candidate)
+    tried[slug] = suffix
+    return candidate
 
 
 def _split_fragment(href: str) -> tuple[str, str, str]:

@@ -10,7 +10,13 @@ from glossary_site._exports import lazy_exports
 
 if TYPE_CHECKING:
     from glossary_site.model.config import SiteConfig, normalize_base_url
-    from glossary_site.model.meta import AreaMeta, EntryMeta, Frozen, parse_timestamp
+    from glossary_site.model.meta import (
+        MAX_DIMENSION,
+        AreaMeta,
+        EntryMeta,
+        Frozen,
+        parse_timestamp,
+    )
     from glossary_site.model.pages import (
         Area,
         Author,
@@ -31,6 +37,7 @@ _EXPORTS = {
     "EntryMeta": "meta",
     "Facet": "pages",
     "Frozen": "meta",
+    "MAX_DIMENSION": "meta",
     "Image": "pages",
     "Page": "pages",
     "Ref": "pages",
@@ -41,6 +48,7 @@ _EXPORTS = {
     "parse_timestamp": "meta",
 }
 __all__ = [
+    "MAX_DIMENSION",
     "Area",
     "AreaMeta",
     "Author",

@@ -14,8 +14,8 @@ from glossary_site.model.meta import (
     AuthorMeta,
     Frozen,
     ImageSrc,
+    Name,
     OptionalText,
-    Text,
     no_control_characters,
 )
 from glossary_site.model.pages import Author, author_of
@@ -68,7 +68,7 @@ def _faq_template(value: str) -> str:
 class SiteConfig(Frozen):
     """Everything content/site.yaml may set."""
 
-    name: Text
+    name: Name
     base_url: Annotated[str, AfterValidator(normalize_base_url)]
     title_separator: Annotated[str, AfterValidator(no_control_characters)] = " ⎊ "
     author: AuthorMeta | None = None

@@ -39,6 +39,37 @@ def _clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", no_control_characters(value).strip())
 
 
+# Longest single-line values. Titles and aliases go into the Aho-Corasick automaton of
+# names, whose C code frees its trie recursively: a 600,000-character name overflowed the C
+# stack (signal 11). Nobody writes a 1,000-character title; a summary is one paragraph.
+MAX_NAME = 1_000
+MAX_LINE = 10_000
+MAX_URL = 4_000
+MAX_DIMENSION = 1_000_000  # pixels, for an image's width or height
+
+
+def at_most(limit: int) -> AfterValidator:
+    """A validator refusing text longer than `limit` characters, saying by how much."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"is {len(value):,} characters long; at most {limit:,} are allowed")
+        return value
+
+    return AfterValidator(check)
+
+
+# zero-width characters, bidi controls and other format characters: a title made only of
+# them shows as nothing, yet is not empty
+_INVISIBLE_CATEGORIES = ("Cf", "Zs", "Zl", "Zp", "Mn", "Me")
+
+
+def _visible(value: str) -> str:
+    if value and all(unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in value):
+        raise ValueError("has no visible character (only invisible or formatting ones)")
+    return value
+
+
 def _non_empty(value: str) -> str:
     if not value:
         raise ValueError("must not be empty")
@@ -88,11 +119,14 @@ def _image_src(value: str) -> str:
     return value
 
 
-ImageSrc = Annotated[str, AfterValidator(_image_src)]
-Text = Annotated[str, AfterValidator(_clean_text), AfterValidator(_non_empty)]
-OptionalText = Annotated[str, AfterValidator(_clean_text)]
+ImageSrc = Annotated[str, at_most(MAX_URL), AfterValidator(_image_src)]
+_TEXT = (AfterValidator(_clean_text), AfterValidator(_non_empty), AfterValidator(_visible))
+Text = Annotated[str, *_TEXT, at_most(MAX_LINE)]
+Name = Annotated[str, *_TEXT, at_most(MAX_NAME)]  # titles, aliases, references, names
+OptionalText = Annotated[str, AfterValidator(_clean_text), at_most(MAX_LINE)]
 Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
-WebUrl = Annotated[str, AfterValidator(_web_url)]
+WebUrl = Annotated[str, at_most(MAX_URL), AfterValidator(_web_url)]
+Dimension = Annotated[int, Field(gt=0, le=MAX_DIMENSION, strict=True)]
 
 
 class Frozen(BaseModel):
@@ -107,7 +141,7 @@ M = TypeVar("M", bound=Frozen)
 class AuthorMeta(Frozen):
     """Who wrote a page (or the whole site), as written in front matter."""
 
-    name: Text
+    name: Name
     url: WebUrl | None = None
 
 
@@ -115,18 +149,18 @@ class ImageMeta(Frozen):
     """An illustration: a file under static/ or an absolute http(s) URL."""
 
     src: ImageSrc
-    width: Annotated[int, Field(gt=0, strict=True)] | None = None
-    height: Annotated[int, Field(gt=0, strict=True)] | None = None
+    width: Dimension | None = None
+    height: Dimension | None = None
     caption: OptionalText = ""
 
 
 class PageMeta(Frozen):
     """Front matter shared by every kind of page."""
 
-    title: Text
+    title: Name
     published: Timestamp | None = None  # from git history when left out; else undated
     modified: Timestamp | None = None
-    aliases: tuple[Text, ...] = ()
+    aliases: tuple[Name, ...] = ()
     image: ImageMeta | None = None
     draft: Annotated[bool, Field(strict=True)] = False
     auto_link: Annotated[bool, Field(strict=True)] | None = None
@@ -142,6 +176,6 @@ class EntryMeta(PageMeta):
     """Front matter of a term or a definition."""
 
     summary: Text
-    areas: tuple[Text, ...] = ()
-    related: tuple[Text, ...] = ()
+    areas: tuple[Name, ...] = ()
+    related: tuple[Name, ...] = ()
     author: AuthorMeta | None = None

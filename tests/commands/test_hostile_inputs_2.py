@@ -1,0 +1,208 @@
+"""Hardening, round two (issue #10, content): a megabyte of a hostile shape builds in time
+like a megabyte of prose, or is a `path:line` error; oversized fields, overflowing image
+sizes, collisions with generated pages and invisible titles are messages, never crashes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from test_hostile_inputs import _prose, assert_problem_report, problems_of, site
+
+from conftest import area, build_in, page, parse_html, run_cli, text_of, write_site
+from glossary_site.errors import ContentError
+
+MB = 1 << 20
+
+
+def _cpu_build(root: Path) -> tuple[float, list[str]]:
+    """CPU seconds of a serial in-process build (other processes on a busy machine do not
+    count) and its problems, if it failed."""
+    started = time.process_time()
+    try:
+        build_in(root, use_cache=False)
+        found: list[str] = []
+    except ContentError as exc:
+        found = [p.format() for p in exc.problems]
+    return time.process_time() - started, found
+
+
+def _site_with(tmp_path: Path, name: str, files: dict[str, str]) -> Path:
+    return write_site(
+        tmp_path / name,
+        {"content/area/alpha.md": area("Alpha"), "content/term/beta.md": page("Beta"), **files},
+    )
+
+
+@pytest.fixture(scope="module")
+def prose_megabyte(tmp_path_factory: pytest.TempPathFactory) -> float:
+    """CPU seconds to build a site with one megabyte of ordinary prose: the yardstick."""
+    root = _site_with(
+        tmp_path_factory.mktemp("prose"),
+        "site",
+        {"content/term/big.md": page("Big", body=_prose(MB), areas=["alpha"])},
+    )
+    took, found = min(_cpu_build(root) for _ in range(2))
+    assert found == []
+    return took
+
+
+# Each ~1 MB; the first three ran for minutes before (the red-team stopped them at 60 s)
+def _numbered(n: int) -> str:
+    return "".join(f"## R {i}\n\n## R\n\n" for i in range(n // 15))
+
+
+def _facets(n: int) -> str:
+    return "".join(f"## F{i}\n\nx\n\n" for i in range(n // 12))
+
+
+HOSTILE = {
+    "repeated-headings": ("term", lambda n: "## Risk\n\n" * (n // 9)),
+    "numbered-headings": ("term", _numbered),
+    "area-of-initials": ("area", lambda n: "A. " * (n // 3)),
+    "facet-per-line": ("area", _facets),
+    "broken-links-in-one-paragraph": ("term", lambda n: "[a](/term/zz/) [[zz]]\n" * (n // 22)),
+    "nested-quotes": ("term", lambda n: ">" * n + " deep\n"),
+    "nested-list-markers": ("term", lambda n: "- " * (n // 2) + "deep\n"),
+}
+
+
+def _hostile_file(kind: str, body: str) -> dict[str, str]:
+    if kind == "area":
+        return {"content/area/big.md": area("Big", {"Mechanism": body})}
+    return {"content/term/big.md": page("Big", body=body, areas=["alpha"])}
+
+
+@pytest.mark.parametrize("shape", sorted(HOSTILE))
+def test_a_megabyte_of_a_hostile_shape_builds_in_time_like_a_megabyte_of_prose(
+    tmp_path, prose_megabyte, shape
+):
+    kind, make = HOSTILE[shape]
+    body = make(MB)
+    assert len(body) >= 0.95 * MB
+    took, found = _cpu_build(_site_with(tmp_path, shape, _hostile_file(kind, body)))
+    # measured 0.3-4x the prose megabyte; a quadratic shape is hundreds of times slower
+    assert took <= max(3.0, 15 * prose_megabyte), {"prose": prose_megabyte, shape: took}
+    if shape.startswith("nested"):
+        assert len(found) == 1 and "nest too deeply" in found[0], found
+        assert found[0].startswith("content/term/big.md:8: ")
+
+
+def test_area_teaser_of_initials_is_the_whole_run(tmp_path):
+    initials = "A. B. C. D. E. F. G. " * 20
+    root = site(
+        tmp_path,
+        {
+            "content/area/init.md": area("Init", {"Mechanism": initials}),
+            "content/term/t.md": page("T", areas=["init"]),
+        },
+    )
+    build_in(root, use_cache=False)
+    doc = parse_html(root / "build/term/t/index.html")
+    assert initials.strip() in " ".join(text_of(doc.find(".//body")).split())
+
+
+def test_deep_nesting_is_reported_by_the_cli_at_its_line(tmp_path):
+    body = "Intro.\n\n" + "> " * 30 + "lost text\n"
+    root = site(tmp_path, {"content/term/deep.md": page("Deep", body=body, areas=["alpha"])})
+    result = run_cli("build", "--no-cache", "--jobs", "1", cwd=root)
+    assert_problem_report(result)
+    assert result.stderr.startswith("content/term/deep.md:10: quotes or lists nest too deeply")
+    assert not (root / "build").exists()
+
+
+def test_deep_nesting_in_an_area_facet_is_reported_at_its_line(tmp_path):
+    root = site(
+        tmp_path,
+        {"content/area/deep.md": area("Deep", {"One": "Fine.", "Two": "- " * 20 + "lost\n"})},
+    )
+    assert [p.split(": ", 1)[0] for p in problems_of(root)] == ["content/area/deep.md:12"]
+
+
+# ------------------------------------------------------------------- size limits
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "line", "limit"),
+    [
+        ("title", "T" * 5_000_000, 2, "1,000"),
+        ("title", "T" * 1_001, 2, "1,000"),
+        ("aliases", ["ok", "A" * 700_000], 5, "1,000"),
+        ("related", ["R" * 2_000], 5, "1,000"),
+        ("summary", "S" * 10_001, 3, "10,000"),
+        ("author", {"name": "N" * 1_001}, 5, "1,000"),
+    ],
+)
+def test_oversized_single_line_fields_are_errors_at_their_line(tmp_path, field, value, line, limit):
+    fields = {"title": "Big", "summary": "Short."} | {field: value}
+    title, summary = fields.pop("title"), fields.pop("summary")
+    root = site(tmp_path, {"content/term/big.md": page(title, summary=summary, **fields)})
+    found = problems_of(root)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"content/term/big.md:{line}: '{field}")
+    assert f"characters long; at most {limit} are allowed" in found[0]
+
+
+def test_five_megabyte_title_is_an_error_from_the_cli_not_a_crash(tmp_path):
+    # pyahocorasick freed a trie this deep recursively and died with signal 11
+    root = site(tmp_path, {"content/term/big.md": page("T" * 5_000_000)})
+    result = run_cli("build", "--no-cache", "--jobs", "1", cwd=root)
+    assert_problem_report(result)
+    assert result.stderr.startswith("content/term/big.md:2: 'title' is 5,000,000 characters")
+
+
+def test_thousand_character_alias_still_auto_links(tmp_path):
+    alias = "word " * 199 + "ends"
+    root = site(
+        tmp_path,
+        {
+            "content/term/long.md": page("Long", aliases=[alias], areas=["alpha"]),
+            "content/term/user.md": page("User", areas=["alpha"], body=f"See {alias} here.\n"),
+        },
+    )
+    build_in(root, use_cache=False)
+    doc = parse_html(root / "build/term/user/index.html")
+    hrefs = [a.get("href") for a in doc.iter("a")]
+    assert "/term/long/" in hrefs
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}"></svg>'
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [("9" * 400, "10"), ("10", "9" * 400), ("0.5", "10"), ("2000000", "5")]
+)
+def test_svg_sizes_that_overflow_or_make_no_sense_are_left_unknown(tmp_path, width, height):
+    root = site(
+        tmp_path,
+        {
+            "static/img/a.svg": SVG.format(w=width, h=height),
+            "content/term/pic.md": page("Pic", areas=["alpha"], image={"src": "img/a.svg"}),
+        },
+    )
+    build_in(root, use_cache=False)
+    doc = parse_html(root / "build/term/pic/index.html")
+    images = [i for i in doc.iter("img") if "a.svg" in i.get("src")]
+    assert images and all(i.get("width") is None for i in images)
+
+
+def test_svg_with_a_plain_size_still_gives_it(tmp_path):
+    root = site(
+        tmp_path,
+        {
+            "static/img/a.svg": SVG.format(w="640", h="480"),
+            "content/term/pic.md": page("Pic", areas=["alpha"], image={"src": "img/a.svg"}),
+        },
+    )
+    build_in(root, use_cache=False)
+    doc = parse_html(root / "build/term/pic/index.html")
+    images = [i for i in doc.iter("img") if "a.svg" in i.get("src")]
+    assert [(i.get("width"), i.get("height")) for i in images][:1] == [("640", "480")]
+
+
+def test_image_size_in_front_matter_beyond_a_million_pixels_is_an_error(tmp_path):
+    image = {"src": "https://img.test/a.png", "width": 10**1000, "height": 5}
+    root = site(tmp_path, {"content/term/pic.md": page("Pic", image=image)})
+    found = problems_of(root)
+    assert len(found) == 1 and found[0].startswith("content/term/pic.md:5: 'image.width'"), found

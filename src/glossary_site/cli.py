@@ -284,7 +284,7 @@ def check_command(
     if output_format == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     elif findings:
-        click.echo(format_problems(findings))
+        click.echo(format_problems(findings, errors_first=True))
     else:
         click.echo("No problems found.")
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)

@@ -73,9 +73,9 @@ def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-def format_problems(problems: Iterable[Problem]) -> str:
-    """All problems, sorted by file and line, then a count."""
-    items = sorted(set(problems))
+def format_problems(problems: Iterable[Problem], errors_first: bool = False) -> str:
+    """All problems, sorted by file and line (errors before warnings if asked), then a count."""
+    items = sorted(set(problems), key=lambda p: (errors_first and p.severity != "error", p))
     lines = [p.format() for p in items]
     errors = sum(1 for p in items if p.severity == "error")
     warnings = len(items) - errors

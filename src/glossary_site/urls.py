@@ -95,12 +95,26 @@ def slug_problem(slug: str) -> str | None:
     """Why a file name cannot be a slug, or None when it can."""
     if len(slug) > MAX_SLUG:
         return f"file name is too long for a URL ({len(slug)} characters, at most {MAX_SLUG})"
-    if not _SLUG.match(slug):
+    if not _SLUG.match(_without_marks(slug)):
         return (
             f"'{slug}' cannot be a slug: use letters, digits and hyphens, "
             "starting with a letter or digit"
         )
     return None
+
+
+def _without_marks(slug: str) -> str:
+    """The slug with each combining mark that follows a letter or digit dropped: Hindi's
+    vowel signs and viramas, Tamil's pulli, are part of the letters they sit on (regex
+    `\\w` knows only some of them). A mark that starts the slug stays and is refused."""
+    if not any(unicodedata.category(ch).startswith("M") for ch in slug):
+        return slug
+    kept = [slug[0]]
+    for ch in slug[1:]:
+        if unicodedata.category(ch).startswith("M") and kept[-1].isalnum():
+            continue
+        kept.append(ch)
+    return "".join(kept)
 
 
 def slugify(text: str) -> str:

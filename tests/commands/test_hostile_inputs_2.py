@@ -206,3 +206,122 @@ def test_image_size_in_front_matter_beyond_a_million_pixels_is_an_error(tmp_path
     root = site(tmp_path, {"content/term/pic.md": page("Pic", image=image)})
     found = problems_of(root)
     assert len(found) == 1 and found[0].startswith("content/term/pic.md:5: 'image.width'"), found
+
+
+# -------------------------------------------------- collisions found before writing
+
+
+@pytest.mark.parametrize(
+    ("files", "at", "names"),
+    [
+        (
+            {"content/term/index.html.md": page("Index Page")},
+            "content/term/index.html.md:1: ",
+            ["/term/index.html/", "/term/index.html (generated)"],
+        ),
+        (
+            {
+                "content/definition/good-thing.md": page("Good Thing"),
+                "static/definition/good-thing": "a file where a folder goes\n",
+            },
+            "static/definition/good-thing:1: ",
+            ["/definition/good-thing/ (from content/definition/good-thing.md)"],
+        ),
+        (
+            {"static/term/index.html/inside.txt": "a folder where the index goes\n"},
+            "static/term/index.html/inside.txt:1: ",
+            ["/term/index.html (generated)"],
+        ),
+        (
+            {"static/area/alpha/feed.xml/x.txt": "a folder where a feed goes\n"},
+            "static/area/alpha/feed.xml/x.txt:1: ",
+            ["/area/alpha/feed.xml (generated)"],
+        ),
+    ],
+)
+def test_file_where_a_folder_must_go_is_a_content_error_before_writing(tmp_path, files, at, names):
+    root = site(tmp_path, files)
+    (root / "build").mkdir()
+    (root / "build/keep.txt").write_text("previous output\n")
+    found = problems_of(root)
+    assert len(found) == 1, found
+    assert found[0].startswith(at) and all(name in found[0] for name in names), found
+    assert "cannot both be published" in found[0]
+    assert sorted(p.name for p in (root / "build").iterdir()) == ["keep.txt"]
+    assert not any(p.name.startswith(".build.glossary-tmp") for p in root.iterdir())
+
+
+@pytest.mark.parametrize("name", ["a:b.txt", "c:d/e.txt", "C:evil"])
+def test_static_name_with_a_colon_at_the_top_is_a_content_error(tmp_path, name):
+    root = site(tmp_path, {f"static/{name}": "x\n"})
+    only = problems_of(root)
+    assert len(only) == 1 and only[0].startswith(f"static/{name}:1: a name with ':'"), only
+
+
+def test_static_name_with_a_colon_below_the_top_is_published(tmp_path):
+    root = site(tmp_path, {"static/files/a:b.txt": "x\n"})
+    build_in(root, use_cache=False)
+    assert (root / "build/files/a:b.txt").read_text() == "x\n"
+
+
+@pytest.mark.parametrize("url", ["https://example.org/?", "https://example.org/#"])
+def test_base_url_with_an_empty_query_or_fragment_is_refused(tmp_path, url):
+    root = site(tmp_path, {}, site_yaml=f"name: X\nbase_url: {url}\n")
+    found = problems_of(root)
+    assert len(found) == 1 and found[0].startswith("content/site.yaml:2: 'base_url'"), found
+    assert "query string or fragment" in found[0]
+    result = run_cli("build", "--no-cache", "--base-url", url, cwd=site(tmp_path / "o", {}))
+    assert result.returncode == 2 and "--base-url" in result.stderr
+
+
+# ------------------------------------------------------------- check reports all
+
+
+def test_check_reports_errors_and_warnings_together_errors_first(tmp_path):
+    root = site(
+        tmp_path,
+        {
+            "content/term/broken.md": page("Broken", areas=["alpha"], related=["nowhere"]),
+            "content/term/orphan.md": page("Orphan"),  # no area, nothing links here
+        },
+    )
+    result = run_cli("check", "--no-cache", cwd=root)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.strip().splitlines()
+    kinds = ["warning" if ": warning: " in line else "error" for line in lines[:-1]]
+    assert "error" in kinds and "warning" in kinds, lines
+    assert kinds == sorted(kinds), lines  # every error before every warning
+    assert any("nowhere" in line for line in lines)
+    assert any("content/term/orphan.md" in line and "orphan" in line for line in lines)
+    assert lines[-1].startswith("1 error, ")
+
+
+# ------------------------------------------------------------ scripts and invisibles
+
+
+@pytest.mark.parametrize("slug", ["हिन्दी", "தமிழ்", "ภาษาไทย", "café-ü", "한국어"])
+def test_slugs_in_scripts_with_combining_marks_build(tmp_path, slug):
+    root = site(tmp_path, {f"content/term/{slug}.md": page("Script", areas=["alpha"])})
+    build_in(root, use_cache=False)
+    assert (root / f"build/term/{slug}/index.html").is_file()
+
+
+@pytest.mark.parametrize("stem", ["\u0301abc", "a\u200bb", "-x", "a..b"])
+def test_slugs_still_refuse_what_is_not_a_letter_or_digit_first(tmp_path, stem):
+    root = site(tmp_path, {f"content/term/{stem}.md": page("Bad")})
+    assert "cannot be a slug" in " ".join(problems_of(root))
+
+
+@pytest.mark.parametrize(
+    "title", ["\u200b", "\u200b\u200c\u200d\ufeff", "\u202e\u2066\u2069", "\u2060 \u00ad"]
+)
+def test_title_of_only_invisible_characters_is_refused(tmp_path, title):
+    root = site(tmp_path, {"content/term/ghost.md": page(title)})
+    found = problems_of(root)
+    assert len(found) == 1 and found[0].startswith("content/term/ghost.md:2: 'title'"), found
+    assert "no visible character" in found[0]
+
+
+def test_title_with_a_zero_width_joiner_inside_words_is_fine(tmp_path):
+    root = site(tmp_path, {"content/term/zwj.md": page("क्\u200dष Margin", areas=["alpha"])})
+    build_in(root, use_cache=False)

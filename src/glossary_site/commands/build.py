@@ -86,9 +86,15 @@ def output_folder(root: Path, options: BuildOptions) -> Path:
 
 
 def analyse(
-    scan: Scan, options: BuildOptions, cache: BuildCache, timings: dict[str, float] | None = None
+    scan: Scan,
+    options: BuildOptions,
+    cache: BuildCache,
+    timings: dict[str, float] | None = None,
+    keep_going: bool = False,
 ) -> Analysis:
-    """Stages 1 and 2; raises ContentError listing every error found."""
+    """Stages 1 and 2; raises ContentError listing every error found. With `keep_going`
+    (for `check`), errors too come back in the analysis whenever a graph could be made,
+    so the warnings about the graph are not lost."""
     from glossary_site.load import load_site
     from glossary_site.render import template_problems
     from glossary_site.resolve import resolve
@@ -113,7 +119,7 @@ def analyse(
     resolved = resolve(loaded.site, cache.bodies, mapper, cache.graph)
     timings["resolve"] = time.perf_counter() - started
     problems += resolved.problems
-    if errors_only(problems) or resolved.graph is None:
+    if resolved.graph is None or (errors_only(problems) and not keep_going):
         raise ContentError(problems)
     return Analysis(loaded.site, resolved.graph, tuple(problems))
 
@@ -334,6 +340,11 @@ def _check_collisions(graph: SiteGraph, jobs: list[Any], site: LoadedSite) -> No
         message = None
         if key in reserved or key.split("/", 1)[0] in reserved:
             message = "is a name the build keeps for itself; rename it"
+        elif ":" in item.path.split("/", 1)[0]:
+            message = (
+                "a name with ':' at the top of static/ reads as a URL scheme or a drive "
+                "letter and cannot be published; rename it or move it into a folder"
+            )
         elif key in assets:
             message = (
                 f"collides with the theme file /{item.path}; override it in "
@@ -348,8 +359,62 @@ def _check_collisions(graph: SiteGraph, jobs: list[Any], site: LoadedSite) -> No
             )
         if message:
             problems.append(Problem(f"static/{item.path}", 1, message, "output-collision"))
+    problems += _file_folder_clashes(_output_owners(graph, jobs, site))
     if problems:
         raise ContentError(problems)
+
+
+def _output_owners(
+    graph: SiteGraph, jobs: list[Any], site: LoadedSite
+) -> dict[str, tuple[str, str]]:
+    """Every output path as hosts see it -> (the path, the file it comes from: a page's
+    file, static/..., or "" for what the build generates on its own)."""
+    from glossary_site.render import job_path
+
+    owners: dict[str, tuple[str, str]] = {}
+    for job in jobs:
+        page = graph.pages.get(job.key) if job.kind in ("entry", "area", "resource") else None
+        path = job_path(graph, job)
+        owners[_host_key(path)] = (path, page.path if page is not None else "")
+    for item in site.theme.assets:
+        owners.setdefault(_host_key(item.path), (item.path, ""))
+    for item in site.static:
+        owners.setdefault(_host_key(item.path), (item.path, f"static/{item.path}"))
+    return owners
+
+
+def _file_folder_clashes(owners: dict[str, tuple[str, str]]) -> list[Problem]:
+    """Outputs that need a folder where another output is a file: a slug `index.html`
+    (/term/index.html/ against the A-Z index /term/index.html), a static file
+    `definition/x` where the page /definition/x/ goes, a static folder `term/index.html/`.
+    Reported before anything is written, at the static file if one takes part (as other
+    static collisions are), else at the page's file."""
+    problems = []
+    for key, deeper in sorted(owners.items()):
+        parts = key.split("/")
+        folders = ("/".join(parts[:depth]) for depth in range(1, len(parts)))
+        file = next((owners[f] for f in folders if f in owners), None)
+        if file is None:
+            continue
+        (at_path, at), (other_path, other) = sorted(
+            (deeper, file), key=lambda o: (not o[1].startswith("static/"), not o[1])
+        )
+        source = f"from {other}" if other else "generated"
+        problems.append(
+            Problem(
+                at,
+                1,
+                f"/{_shown(at_path, at)} and /{_shown(other_path, other)} ({source}) cannot "
+                "both be published: one needs a folder where the other is a file; rename one",
+                "output-collision",
+            )
+        )
+    return problems
+
+
+def _shown(path: str, owner: str) -> str:
+    """A page's URL rather than its index.html file."""
+    return path.removesuffix("index.html") if owner.startswith("content/") else path
 
 
 def _host_key(path: str) -> str:

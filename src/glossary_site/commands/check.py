@@ -36,7 +36,7 @@ class CheckOptions:
 
 
 def check(root: Path, options: CheckOptions = CheckOptions()) -> tuple[Problem, ...]:
-    """Every finding for the site under `root`, errors and warnings, sorted by file and line."""
+    """Every finding for the site under `root`: errors, then warnings, each by file and line."""
     with collector_paused():
         return _check(root.resolve(), options)
 
@@ -45,7 +45,10 @@ def _check(root: Path, options: CheckOptions) -> tuple[Problem, ...]:
     cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
     try:
         analysis = analyse(
-            scan_site(root), BuildOptions(drafts=options.drafts, jobs=options.jobs), cache
+            scan_site(root),
+            BuildOptions(drafts=options.drafts, jobs=options.jobs),
+            cache,
+            keep_going=True,
         )
         problems = list(analysis.problems)
         threshold = options.similarity or analysis.graph.config.duplicate_similarity
@@ -56,7 +59,12 @@ def _check(root: Path, options: CheckOptions) -> tuple[Problem, ...]:
         cache.save()
     if options.strict:
         problems = [p.as_error() for p in problems]
-    return tuple(sorted(set(problems)))
+    return tuple(sorted(set(problems), key=errors_first))
+
+
+def errors_first(problem: Problem) -> tuple[bool, Problem]:
+    """Sort key: every error, by file and line, then every warning."""
+    return (problem.severity != "error", problem)
 
 
 def graph_findings(graph: SiteGraph, threshold: int) -> list[Problem]:

@@ -31,7 +31,7 @@ def normalize_base_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"'{value}' must be an absolute http(s) URL, e.g. https://example.org/")
-    if parts.query or parts.fragment:
+    if "?" in value or "#" in value:  # an empty query or fragment ("/?", "/#") too
         raise ValueError(f"'{value}' must not have a query string or fragment")
     if any(ch.isspace() or not ch.isprintable() or ch in _NOT_IN_URLS for ch in value):
         raise ValueError(

@@ -682,3 +682,73 @@ IncrementalBuilds.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 test_incremental_builds_after_any_edits_equal_a_fresh_build = IncrementalBuilds.TestCase
+
+
+# ------------------------------------- hostile shapes: nesting, delimiter runs, huge tokens
+
+OPENERS = ["> ", ">", "- ", "* ", "1. ", "  - ", "[", "*", "_", "~~", "`", "![", "[[", "<em>"]
+RUN_CHARS = [*"*_~`[]()<>!#|\\&-=> \n", "**", "[[", "]]", "](", "\n\n", "- ", "## "]
+deep_nesting = st.builds(
+    lambda opener, depth, inner, closer: opener * depth + inner + closer * depth,
+    st.sampled_from(OPENERS),
+    st.integers(1, 2_000),
+    markdownish,
+    st.sampled_from(["", "*", "_", "]", "~~", ")"]),
+)
+delimiter_runs = st.builds(
+    lambda chars, n, tail: chars * n + tail,
+    st.sampled_from(RUN_CHARS),
+    st.integers(1, 20_000),
+    markdownish,
+)
+huge_tokens = st.builds(
+    lambda template, n: template.format(x="x" * n),
+    st.sampled_from(
+        [
+            "{x}",
+            "## {x}\n\nText.",
+            "[[{x}]]",
+            "[a](https://example.org/{x})",
+            "`{x}`",
+            "![{x}](/pic.svg)",
+            "<{x}>",
+            "&{x};",
+            "Alpha {x} Alpha.",
+        ]
+    ),
+    st.integers(1_000, 100_000),
+)
+
+
+@settings(SETTINGS, max_examples=80)
+@given(
+    body=st.one_of(deep_nesting, delimiter_runs, huge_tokens),
+    more=st.one_of(st.just(""), deep_nesting, delimiter_runs, huge_tokens),
+)
+def test_deep_nesting_delimiter_runs_and_huge_tokens_build_or_raise_content_error(body, more):
+    with temporary_site(
+        {
+            "content/term/shape.md": page("Shape", body=body + "\n\n" + more, areas=["alpha"]),
+            "content/definition/plain.md": page("Plain", areas=["alpha"]),
+        }
+    ) as root:
+        if build_or_content_error(root):
+            assert_pages_well_formed(root / "build")
+
+
+@settings(SETTINGS, max_examples=25)
+@given(
+    field=st.sampled_from(["title", "aliases", "related", "summary"]),
+    size=st.sampled_from([999, 1_000, 1_001, 10_001, 100_000, 700_000]),
+    char=st.sampled_from(["x", "é", "\u200b", " ", "字", "😀"]),
+)
+def test_huge_single_line_fields_build_or_raise_content_error(field, size, char):
+    value = char * size
+    fields = {field: [value] if field in ("aliases", "related") else value}
+    title = fields.pop("title", "Huge")
+    summary = fields.pop("summary", "Short.")
+    with temporary_site(
+        {"content/term/huge.md": page(title, summary=summary, areas=["alpha"], **fields)}
+    ) as root:
+        if build_or_content_error(root):
+            assert_pages_well_formed(root / "build")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from glossary_site.errors import ContentError, Problem
 from glossary_site.load import Theme
@@ -51,9 +52,34 @@ class Renderer(ViewContext):
         return self._env
 
 
-class _ViewEnvironment(jinja2.Environment):
-    """Views are plain dicts: `card.title` looks the key up first. Jinja's default tries the
-    attribute first and pays for an AttributeError on every lookup (a third of render time)."""
+# Jinja's builtin filters that only compute on their arguments. Left out: `random`
+# (output would differ between builds), `pprint` (shows Python internals) and `attr`
+# (an attribute lookup by name; the sandbox would check it, but nothing needs it).
+SAFE_FILTERS = (
+    "abs", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e",
+    "escape", "filesizeformat", "first", "float", "forceescape", "format", "groupby",
+    "indent", "int", "items", "join", "last", "length", "list", "lower", "map", "max",
+    "min", "reject", "rejectattr", "replace", "reverse", "round", "safe", "select",
+    "selectattr", "slice", "sort", "string", "striptags", "sum", "title", "tojson", "trim",
+    "truncate", "unique", "upper", "urlencode", "urlize", "wordcount", "wordwrap",
+    "xmlattr",
+)  # fmt: skip
+# Globals a theme may use: plain helpers. `lipsum` is left out (random text).
+SAFE_GLOBALS = ("range", "dict", "cycler", "joiner", "namespace")
+MAX_ITEMS = 1_000_000  # longest string or list `*` may make in a template
+MAX_BITS = 1_000_000  # largest number `*` and `**` may make: beyond, one number stalls a build
+
+
+class _ViewEnvironment(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Templates run sandboxed: a site's templates/ come with pull requests that CI builds,
+    so they may read the view data handed to them and nothing else (no attributes starting
+    with `_`, no functions' globals, no changing lists or dicts in place).
+
+    Views are plain dicts: `card.title` looks the key up first. Jinja's default tries the
+    attribute first and pays for an AttributeError on every lookup (a third of render time).
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict:
@@ -63,12 +89,39 @@ class _ViewEnvironment(jinja2.Environment):
                 pass
         return super().getattr(obj, attribute)
 
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """`*` and `**` bounded: one template expression must not eat the memory or the CPU."""
+        if operator == "**":
+            if (
+                _int(left)
+                and _int(right)
+                and abs(left) > 1
+                and left.bit_length() * right > MAX_BITS
+            ):
+                raise jinja2.sandbox.SecurityError("the result of ** is too large")
+            return left**right
+        if _int(left) and _int(right):
+            too_large = left.bit_length() + right.bit_length() > MAX_BITS
+        elif isinstance(left, str | list | tuple) and _int(right):
+            too_large = len(left) * right > MAX_ITEMS
+        elif _int(left) and isinstance(right, str | list | tuple):
+            too_large = left * len(right) > MAX_ITEMS
+        else:
+            too_large = False
+        if too_large:
+            raise jinja2.sandbox.SecurityError("the result of * is too large")
+        return left * right
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
 
 def environment(theme: Theme) -> jinja2.Environment:
-    """Jinja over the theme layers; `default/<name>` always reaches the shipped template."""
+    """Sandboxed Jinja over the theme layers; `default/<name>` reaches the shipped template."""
     loaders: list[jinja2.BaseLoader] = [jinja2.DictLoader(dict(layer)) for layer in theme.layers]
     loaders.append(jinja2.PrefixLoader({"default": jinja2.DictLoader(dict(theme.layers[-1]))}))
-    return _ViewEnvironment(
+    env = _ViewEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -76,6 +129,9 @@ def environment(theme: Theme) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters = {name: env.filters[name] for name in SAFE_FILTERS}
+    env.globals = {name: env.globals[name] for name in SAFE_GLOBALS}
+    return env
 
 
 def template_problems(theme: Theme) -> list[Problem]:
@@ -111,12 +167,12 @@ def render_job(renderer: Renderer, job: Job) -> Rendered:
         template = renderer.env.select_template(names)
         try:
             data = template.render(view.context)
-        except jinja2.TemplateError as exc:  # a site's own template asking for what isn't there
+        except Exception as exc:  # whatever a site's own template does wrong
             raise ContentError([_template_problem(template.name or names[0], exc, path)]) from None
     return Rendered(path, key, data.encode("utf-8"))
 
 
-def _template_problem(name: str, exc: jinja2.TemplateError, path: str) -> Problem:
+def _template_problem(name: str, exc: Exception, path: str) -> Problem:
     line = next(
         (
             tb.tb_lineno
@@ -125,7 +181,8 @@ def _template_problem(name: str, exc: jinja2.TemplateError, path: str) -> Proble
         ),
         1,
     )
-    message = f"error rendering /{path}: {exc.message or type(exc).__name__}"
+    detail = exc.message if isinstance(exc, jinja2.TemplateError) else str(exc)
+    message = f"error rendering /{path}: {detail or type(exc).__name__}"
     return Problem(f"templates/{name}", line, message, "template")
 
 

@@ -88,7 +88,7 @@ def scan_site(root: Path, known: Mapping[str, Signature] | None = None) -> Scan:
     config_raw = config_path.read_bytes() if config_path.is_file() else None
     signatures: dict[str, Signature] = {}
     sources = _page_sources(root, problems, known or {}, signatures)
-    static, static_problems = _static_files(root / "static", "static")
+    static, static_problems = _static_files(_site_folder(root, "static", problems), "static")
     theme = _load_theme(root, problems)
     return Scan(
         str(root),
@@ -191,15 +191,33 @@ def _inside(path: str, real_root: str) -> bool:
     return real == real_root or real.startswith(real_root + os.sep)
 
 
+def _site_folder(root: Path, rel: str, problems: list[Problem]) -> Path | None:
+    """`root/rel` when it is a folder that is, or leads to, a place inside the site.
+
+    A folder the build reads (content/, static/, templates/, templates/assets/) may be a
+    symbolic link only to somewhere inside the site folder: CI builds pull requests, and a
+    link to a folder outside would publish whatever it holds.
+    """
+    folder = root / rel
+    if not folder.is_dir():
+        return None
+    if not _inside(str(folder), os.path.realpath(root)):
+        problems.append(
+            Problem(rel, 1, "symbolic link points outside the site folder; refused", "symlink")
+        )
+        return None
+    return folder
+
+
 def _page_sources(
     root: Path,
     problems: list[Problem],
     known: Mapping[str, tuple[Any, ...]],
     signatures: dict[str, Signature],
 ) -> list[PageSource]:
-    content = root / "content"
+    content = _site_folder(root, "content", problems)
     sources: list[PageSource] = []
-    if not content.is_dir():
+    if content is None:
         return sources
     real_content = os.path.realpath(content)
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
@@ -225,11 +243,11 @@ def _page_sources(
 
 
 def _static_files(
-    folder: Path, prefix: str, out_prefix: str = ""
+    folder: Path | None, prefix: str, out_prefix: str = ""
 ) -> tuple[list[SourceFile], list[Problem]]:
     files: list[SourceFile] = []
     problems: list[Problem] = []
-    if not folder.is_dir():
+    if folder is None or not folder.is_dir():
         return files, problems
     real_root = os.path.realpath(folder)
     for dirpath, _dirnames, _filenames in os.walk(folder):
@@ -257,24 +275,22 @@ def _static_files(
 
 
 def _load_theme(root: Path, problems: list[Problem]) -> Theme:
-    folders = [root / "templates", default_theme_dir()]
-    unique = []
-    for folder in folders:
-        if folder.is_dir() and all(not folder.samefile(seen) for seen in unique):
-            unique.append(folder)
+    site_templates = _site_folder(root, "templates", problems)
+    folders = [(site_templates, True), (default_theme_dir(), False)]
+    unique: list[tuple[Path, bool]] = []
+    for folder, own in folders:
+        if folder is None or not folder.is_dir():
+            continue
+        if all(not folder.samefile(seen) for seen, _ in unique):
+            unique.append((folder, own))
     layers, assets, digest = [], {}, hashlib.blake2b(digest_size=20)
-    for folder in unique:
-        layer = []
-        for path in sorted(folder.rglob("*")):
-            rel = path.relative_to(folder).as_posix()
-            if not path.is_file() or rel.startswith("assets/") or path.name in IGNORED_NAMES:
-                continue
-            try:
-                layer.append((rel, decode(path.read_bytes())))
-            except ParseFailure as failure:
-                problems.append(Problem(f"templates/{rel}", failure.line, failure.message, "parse"))
-        layers.append(tuple(layer))
-        found, asset_problems = _static_files(folder / "assets", "templates/assets", "assets/")
+    for folder, own in unique:
+        layers.append(tuple(_templates(folder, problems)))
+        # the site's assets folder must stay inside the site; the shipped theme is ours
+        asset_folder = _site_folder(root, "templates/assets", problems) if own else None
+        if not own:
+            asset_folder = folder / "assets"
+        found, asset_problems = _static_files(asset_folder, "templates/assets", "assets/")
         problems += asset_problems
         for item in found:
             assets.setdefault(item.path, item)
@@ -285,3 +301,39 @@ def _load_theme(root: Path, problems: list[Problem]) -> Theme:
     return Theme(
         tuple(layers), tuple(sorted(assets.values(), key=lambda a: a.path)), digest.hexdigest()
     )
+
+
+def _templates(folder: Path, problems: list[Problem]) -> list[tuple[str, str]]:
+    """The template files under `folder` (not assets/), as (relative name, text).
+
+    Sub-folders that are symbolic links are not entered, and a file that is a symbolic
+    link to somewhere outside the folder is refused: `{% include %}` would publish it.
+    """
+    real_root = os.path.realpath(folder)
+    layer = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        rel_dir = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        if rel_dir.startswith("assets/"):
+            dirnames.clear()
+            continue
+        for name in sorted(filenames):
+            rel, path = rel_dir + name, os.path.join(dirpath, name)
+            if name in IGNORED_NAMES or not os.path.isfile(path):
+                continue
+            if os.path.islink(path) and not _inside(path, real_root):
+                problems.append(
+                    Problem(
+                        f"templates/{rel}",
+                        1,
+                        "symbolic link points outside templates/; refused",
+                        "symlink",
+                    )
+                )
+                continue
+            try:
+                layer.append((rel, decode(read_file(path))))
+            except ParseFailure as failure:
+                problems.append(Problem(f"templates/{rel}", failure.line, failure.message, "parse"))
+    return sorted(layer)

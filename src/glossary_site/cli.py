@@ -123,7 +123,7 @@ def build_command(
     )
     with _reporting(source, debug):
         with _progress(enabled=not quiet) as progress:
-            report = build(source, options, progress)
+            report = build(source, options, progress, _notify(quiet))
         if not quiet:
             click.echo(_summary(report, source))
             if verbose:
@@ -137,6 +137,16 @@ def build_command(
                 click.echo(
                     f"{len(report.warnings)} warning(s); run `glossary check` to see them", err=True
                 )
+
+
+def _notify(quiet: bool) -> Callable[[str], None]:
+    """Lines the build has for the user while it runs (a wait, a dropped cache), on stderr."""
+
+    def say(line: str) -> None:
+        if not quiet:
+            click.echo(line, err=True)
+
+    return say
 
 
 def _summary(report: BuildReport, source: Path) -> str:

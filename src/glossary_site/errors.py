@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -35,6 +35,12 @@ class Problem:
             "message": self.message,
             "suggestions": list(self.suggestions),
         }
+
+    @classmethod
+    def from_fields(cls, fields: Any) -> Problem:
+        """The inverse of its fields as a list (how the build cache keeps them)."""
+        path, line, message, code, severity, suggestions = fields
+        return cls(path, line, message, code, severity, tuple(suggestions))
 
     def as_warning(self) -> Problem:
         """The same finding at warning severity."""

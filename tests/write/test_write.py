@@ -11,7 +11,7 @@ import pytest
 
 from conftest import area, build_in, page, tree_bytes, write_site
 from glossary_site.errors import ContentError, OutputError
-from glossary_site.write import MARKER, MARKER_TEXT, begin, safe_parts
+from glossary_site.write import MARKER, MARKER_TEXT, begin, marker_bytes, safe_parts
 
 SITE = {
     "content/area/margin.md": area("Margin"),
@@ -69,7 +69,7 @@ def test_commit_swaps_in_complete_folder_with_marker(tmp_path):
     staging.commit()
     staging.wait()
     assert tree_bytes(out) == {
-        MARKER: MARKER_TEXT.encode(),
+        MARKER: marker_bytes(["index.html", "term/x/index.html"]),
         "index.html": b"<p>home</p>",
         "term/x/index.html": b"<p>x</p>",
     }
@@ -86,7 +86,7 @@ def test_commit_replaces_previous_output_and_removes_it(tmp_path):
     second.put("new.html", "d", b"new")
     second.commit()
     second.wait()
-    assert tree_bytes(out) == {MARKER: MARKER_TEXT.encode(), "new.html": b"new"}
+    assert tree_bytes(out) == {MARKER: marker_bytes(["new.html"]), "new.html": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 

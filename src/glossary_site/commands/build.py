@@ -29,6 +29,7 @@ from glossary_site.write import (
     Staging,
     begin,
     code_salt,
+    output_lock,
     parallel,
     recover,
     still_there,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from glossary_site.resolve import SiteGraph
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Notify = Callable[[str], None]  # one line for the user, while the build runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,20 +150,69 @@ def source_date_epoch() -> int | None:
 
 
 def build(
-    root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None
+    root: Path,
+    options: BuildOptions = BuildOptions(),
+    progress: Progress | None = None,
+    notify: Notify | None = None,
 ) -> BuildReport:
-    """Build the site under `root`; the previous output survives any failure."""
-    with parallel.collector_paused():
-        return _build(root, options, progress)
+    """Build the site under `root`; the previous output survives any failure.
+
+    Builds into one output folder take turns: a second one waits for the first.
+    """
+    say = notify or (lambda line: None)
+    out = output_folder(root.resolve(), options)
+    _check_output_location(root.resolve(), out)  # before the lock creates anything
+    with parallel.collector_paused(), output_lock(out, say):
+        try:
+            return _build(root, options, progress, say)
+        except _CacheDoubt as doubt:
+            say(
+                f"note: the build cache could not be used ({doubt.reason}); it was cleared "
+                "and the site is built without it"
+            )
+            doubt.cache.clear()
+            return _build(root, options, progress, say)
 
 
-def _build(root: Path, options: BuildOptions, progress: Progress | None) -> BuildReport:
+class _CacheDoubt(Exception):
+    """An unexpected failure while building from cached values (a forged cache)."""
+
+    def __init__(self, cache: BuildCache, reason: str):
+        super().__init__(reason)
+        self.cache, self.reason = cache, reason
+
+
+def _build(
+    root: Path, options: BuildOptions, progress: Progress | None, say: Notify
+) -> BuildReport:
     started = time.perf_counter()
     root = root.resolve()
     out = output_folder(root, options)
     _check_output_location(root, out)
     recover(out)  # whatever this build does, a crashed one's leftovers go first
     cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
+    try:
+        report = _build_with(root, out, cache, options, progress, started)
+    except (ContentError, OutputError, KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception as exc:
+        if cache.folder is None or not cache.was_read():
+            raise  # no cached value took part: a bug of ours
+        raise _CacheDoubt(cache, f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        for line in cache.report():
+            say(line)
+    return report
+
+
+def _build_with(
+    root: Path,
+    out: Path,
+    cache: BuildCache,
+    options: BuildOptions,
+    progress: Progress | None,
+    started: float,
+) -> BuildReport:
     timings: dict[str, float] = {}
     scan = scan_site(root, cache.files)
     cache.files.clear()
@@ -249,7 +300,7 @@ def _up_to_date(
         areas=areas,
         seconds=time.perf_counter() - started,
         timings={"up to date": 0.0},
-        warnings=tuple(Problem(*w) for w in warnings),
+        warnings=tuple(Problem.from_fields(w) for w in warnings),
     )
 
 

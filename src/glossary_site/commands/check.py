@@ -38,11 +38,17 @@ class CheckOptions:
 def check(root: Path, options: CheckOptions = CheckOptions()) -> tuple[Problem, ...]:
     """Every finding for the site under `root`: errors, then warnings, each by file and line."""
     with collector_paused():
-        return _check(root.resolve(), options)
+        cache = BuildCache(root.resolve()) if options.use_cache else BuildCache.disabled()
+        try:
+            return _check(root.resolve(), options, cache)
+        except Exception:
+            if cache.folder is None or not cache.was_read():
+                raise  # no cached value took part: a bug of ours
+            cache.clear()  # a forged cache (its checksums held): check without it
+            return _check(root.resolve(), options, BuildCache(root.resolve()))
 
 
-def _check(root: Path, options: CheckOptions) -> tuple[Problem, ...]:
-    cache = BuildCache(root) if options.use_cache else BuildCache.disabled()
+def _check(root: Path, options: CheckOptions, cache: BuildCache) -> tuple[Problem, ...]:
     try:
         analysis = analyse(
             scan_site(root),

@@ -250,7 +250,7 @@ def _to_record(result: Page | list[Problem]) -> tuple[Any, ...]:
 
 def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
     if record[0] == "problems":
-        return [Problem(*fields) for fields in record[1]]
+        return [Problem.from_fields(fields) for fields in record[1]]
     kind_of_record, common, extra = record
     (
         kind,

@@ -105,7 +105,13 @@ class RenderedBody:
     def from_record(cls, record: tuple[Any, ...]) -> RenderedBody:
         """The inverse of `record`."""
         html, text, links, areas, problems = record
-        return cls(html, text, tuple(links), tuple(areas), tuple(BodyProblem(*p) for p in problems))
+        return cls(
+            html,
+            text,
+            tuple(links),
+            tuple(areas),
+            tuple(BodyProblem(*p[:3], tuple(p[3])) for p in problems),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,7 +133,7 @@ def _front_matter_refs(
             )
         found[key] = result
         entry_areas[entry.id], related[entry.id] = tuple(result[0]), tuple(result[1])
-        problems += [Problem(*p) for p in result[2]]
+        problems += [Problem.from_fields(p) for p in result[2]]
     cache["references"] = {"names": names, "entries": found}
     return entry_areas, related
 

@@ -1,22 +1,34 @@
 """The persistent build cache in `.glossary-cache/` next to content/.
 
-It stores builtin values (marshal: fast, and unlike pickle it never runs code) that are
-pure functions of their keys: parsed pages keyed by file hash, rendered bodies keyed by
-body hash and link-table digest, recommendations keyed by a digest of the graph they were
-computed from; and what the last successful build wrote, with a fingerprint of its inputs.
+It stores builtin values as JSON that are pure functions of their keys: parsed pages
+keyed by file hash, rendered bodies keyed by body hash and link-table digest,
+recommendations keyed by a digest of the graph they were computed from; and what the
+last successful build wrote, with a fingerprint of its inputs.
 Everything is salted with a hash of this package's code and of the versions of the
 libraries that shape the output: a new version of either never reads an old cache. A
 missing, corrupt or foreign cache is ignored; the cache never changes output.
+
+The cache is untrusted input (CI restores it from a cache store that pull requests can
+write to): each file is JSON, which `json.loads` parses in time and memory proportional
+to its size whatever the bytes (marshal and pickle can crash the interpreter or ask for
+gigabytes from a few malformed bytes), and ends with a checksum of everything before it,
+written last. A file whose checksum fails is dropped and that part of the cache rebuilt,
+with one line saying so. With `GLOSSARY_CACHE_KEY` set (a CI secret) the checksum is a
+keyed MAC: a cache forged without the key is dropped too. Symbolic links are never
+followed, neither for `.glossary-cache` itself nor for a file inside it.
 
 The two big sections are split into shards so that one changed page rewrites one shard.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import importlib.metadata
-import marshal
+import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, MutableMapping
 from functools import lru_cache
@@ -27,6 +39,10 @@ from glossary_site.write.staging import Record
 
 FOLDER = ".glossary-cache"
 SHARDS = 16
+FORMAT = b"glossary-cache 1"  # the first line of every cache file, with the code salt
+KEY_VARIABLE = "GLOSSARY_CACHE_KEY"
+SUFFIX = ".json"
+_CHECKSUM = 32  # hex digits of the trailing checksum line
 
 
 # Libraries whose upgrade can change a page: parsing, validation, Markdown, templates,
@@ -135,7 +151,16 @@ class BuildCache:
     """The cache of one site; a disabled cache remembers nothing."""
 
     def __init__(self, root: Path | None):
+        self.notes: list[str] = []  # why parts of the cache were not used, for the user
+        self.dropped: list[str] = []
+        self._read_any = False
         self.folder = root / FOLDER if root is not None else None
+        if self.folder is not None and _not_a_plain_folder(self.folder):
+            self.notes.append(
+                f"{self.folder} is a symbolic link or not a folder; it is not followed: "
+                "building without the cache"
+            )
+            self.folder = None
         self.pages = Memo(lambda: self._read_shards("pages"))
         self.bodies = Memo(lambda: self._read_shards("bodies"))
         self._graph: dict[str, Any] | None = None
@@ -158,17 +183,15 @@ class BuildCache:
         """Resolved references and recommendations of the last build (read on first use)."""
         if self._graph is None:
             self._graph = self._read("graph")
-            self._graph_read = marshal.dumps(self._graph)  # nested values change in place
+            self._graph_read = _encode(self._graph)  # nested values change in place
         return self._graph
 
     def cards(self, salt: str) -> dict[str, bytes]:
         """Card digests of the last build made with the same settings, templates and code."""
         if self._cards is None:
             stored = self._read("cards")
-            self._cards = {
-                "salt": salt,
-                "digests": stored.get("digests", {}) if stored.get("salt") == salt else {},
-            }
+            digests = stored.get("digests") if stored.get("salt") == salt else None
+            self._cards = {"salt": salt, "digests": _card_digests(digests)}
             self._cards_read = dict(self._cards["digests"])
         return self._cards["digests"]
 
@@ -181,7 +204,14 @@ class BuildCache:
         """What the last successful build wrote to `out`, if it wrote there."""
         if self._output.get("out") != str(out.resolve()):
             return {}
-        return {path: Record(*fields) for path, fields in self._output.get("records", {}).items()}
+        try:
+            return {
+                path: Record(str(digest), int(size), int(mtime))
+                for path, (digest, size, mtime) in self._output.get("records", {}).items()
+            }
+        except (TypeError, ValueError, AttributeError):
+            self._drop("output")
+            return {}
 
     def previous_summary(self, out: Path, fingerprint: str) -> tuple[Any, ...] | None:
         """The summary of the last build into `out`, if it read exactly these inputs."""
@@ -206,15 +236,16 @@ class BuildCache:
             for index, shard in memo.shards_to_write():
                 self._write(f"{name}-{index:02d}", shard)
         if self._graph is not None:
-            snapshot = marshal.dumps(self._graph)
+            snapshot = _encode(self._graph)
             if snapshot != self._graph_read:
-                self._write("graph", self._graph)
+                self._write("graph", self._graph, snapshot)
                 self._graph_read = snapshot
         if self._files is not None and self._files != self._files_read:
             self._write("files", self._files)
             self._files_read = dict(self._files)
         if self._cards is not None and self._cards["digests"] != self._cards_read:
-            self._write("cards", self._cards)
+            digests = {key: value.hex() for key, value in self._cards["digests"].items()}
+            self._write("cards", {"salt": self._cards["salt"], "digests": digests})
             self._cards_read = dict(self._cards["digests"])
         if out is not None and records is not None:
             self._output = {
@@ -225,28 +256,169 @@ class BuildCache:
             }
             self._write("output", self._output)
 
+    def was_read(self) -> bool:
+        """Whether any value of an earlier build was read from the cache."""
+        return self._read_any
+
+    def report(self) -> list[str]:
+        """One line for each reason parts of the cache were not used (none: nothing to say)."""
+        lines = list(self.notes)
+        if self.dropped:
+            lines.append(
+                f"note: {FOLDER}: {', '.join(sorted(self.dropped))} failed their checks "
+                "(damaged or not written by this build); those parts of the cache are rebuilt"
+            )
+        self.notes, self.dropped = [], []
+        return lines
+
+    def clear(self) -> None:
+        """Delete every cache file (links included, never followed)."""
+        if self.folder is None or _not_a_plain_folder(self.folder):
+            return
+        for entry in os.scandir(self.folder):
+            if entry.name.endswith(SUFFIX) and not entry.is_dir(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
     def _read_shards(self, name: str) -> list[dict[str, Any]]:
         return [self._read(f"{name}-{index:02d}") for index in range(SHARDS)]
 
     def _read(self, section: str) -> dict[str, Any]:
+        """One section, or {} when it is missing, foreign, or fails its checks (noted)."""
         if self.folder is None:
             return {}
         try:
-            with open(self.folder / f"{section}.marshal", "rb") as handle:
-                # loads() of the whole file: load() on the file reads in small pieces, 7x slower
-                salt, data = marshal.loads(handle.read())
-        except Exception:  # a damaged cache is a cache miss, never a failed build
+            raw = _read_no_follow(self.folder / f"{section}{SUFFIX}")
+        except FileNotFoundError:
             return {}
-        return data if salt == code_salt() and isinstance(data, dict) else {}
+        except OSError:
+            self._drop(section)
+            return {}
+        header, _, rest = raw.partition(b"\n")
+        salt = code_salt().encode()
+        if header != FORMAT + b" " + salt:
+            if _another_version(header, len(salt)):
+                return {}  # expected after an upgrade, not a doubt
+            self._drop(section)
+            return {}
+        data = _decode(header, rest)
+        if data is None:
+            self._drop(section)
+            return {}
+        self._read_any = self._read_any or bool(data)
+        return data
 
-    def _write(self, section: str, data: dict[str, Any]) -> None:
+    def _drop(self, section: str) -> None:
+        if section not in self.dropped:
+            self.dropped.append(section)
+
+    def _write(self, section: str, data: dict[str, Any], payload: bytes | None = None) -> None:
         assert self.folder is not None
         try:
-            self.folder.mkdir(exist_ok=True)
-            (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
-            tmp = self.folder / f".{section}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as handle:
-                handle.write(marshal.dumps((code_salt(), data)))
-            os.replace(tmp, self.folder / f"{section}.marshal")
-        except OSError:
+            if not os.path.lexists(self.folder):
+                self.folder.mkdir()
+            if _not_a_plain_folder(self.folder):
+                return  # replaced by a link since the build started: never write through it
+            _write_no_follow(self.folder, ".gitignore", b"*\n")
+            header = FORMAT + b" " + code_salt().encode()
+            payload = _encode(data) if payload is None else payload
+            checksum = _checksum(header, payload)
+            _write_no_follow(
+                self.folder, f"{section}{SUFFIX}", b"%s\n%s\n%s\n" % (header, payload, checksum)
+            )
+        except (OSError, ValueError):
             pass  # an unwritable cache only costs speed next time
+
+
+def _another_version(header: bytes, salt_length: int) -> bool:
+    """Whether a header is a well-formed one of another code version."""
+    prefix = FORMAT + b" "
+    salt = header[len(prefix) :]
+    hexdigits = b"0123456789abcdef"
+    return (
+        header.startswith(prefix)
+        and len(salt) == salt_length
+        and all(byte in hexdigits for byte in salt)
+    )
+
+
+def _not_a_plain_folder(folder: Path) -> bool:
+    """Whether `folder` exists as anything but a real folder (a link, a file)."""
+    try:
+        return not stat.S_ISDIR(os.lstat(folder).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _read_no_follow(path: Path) -> bytes:
+    """A cache file's bytes; a symbolic link is refused (ELOOP), never followed."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return handle.read()
+
+
+def _write_no_follow(folder: Path, name: str, data: bytes) -> None:
+    """Write `folder/name` whole through a new temporary file renamed over it: a symbolic
+    link at either name is replaced, never written through."""
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(tmp, flags, 0o644)
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, folder / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _secret() -> bytes:
+    return os.environ.get(KEY_VARIABLE, "").encode()
+
+
+def _checksum(header: bytes, payload: bytes) -> bytes:
+    """Blake2b of the header and payload, keyed with GLOSSARY_CACHE_KEY when it is set."""
+    key = hashlib.blake2b(_secret(), digest_size=32).digest() if _secret() else b""
+    digest = hashlib.blake2b(header + b"\n" + payload, digest_size=_CHECKSUM // 2, key=key)
+    return digest.hexdigest().encode()
+
+
+def _encode(data: Any) -> bytes:
+    """JSON of builtin values: tuples become lists, sets sorted lists (readers accept both)."""
+    # ASCII: file names may hold lone surrogates (undecodable bytes), which \u escapes keep
+    return json.dumps(data, separators=(",", ":"), default=_plain).encode("ascii")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} is not stored in the cache")
+
+
+def _decode(header: bytes, rest: bytes) -> dict[str, Any] | None:
+    """The payload when its checksum holds and it parses as a JSON object, else None."""
+    if len(rest) < _CHECKSUM + 2 or not rest.endswith(b"\n"):
+        return None
+    payload, sep, checksum = rest[:-1].rpartition(b"\n")
+    if not sep or not hmac.compare_digest(checksum, _checksum(header, payload)):
+        return None
+    try:
+        data = json.loads(payload)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _card_digests(stored: Any) -> dict[str, bytes]:
+    """Card digests as the renderer keeps them (bytes); nothing when malformed."""
+    if not isinstance(stored, dict):
+        return {}
+    try:
+        return {key: bytes.fromhex(value) for key, value in stored.items()}
+    except (TypeError, ValueError):
+        return {}

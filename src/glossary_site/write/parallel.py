@@ -6,19 +6,21 @@ fork where the platform allows it, pickled once per worker otherwise; never per 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _context: Any = None
+SHUTDOWN_SECONDS = 10.0  # the longest an interrupted pool may take to stop
 SERIAL_BELOW = 200  # items; below this, starting processes costs more than it saves
 
 
@@ -49,17 +51,51 @@ def iter_ordered(
     # Frozen objects are never traversed by the collector: forked workers then leave the
     # inherited heap alone instead of copying it, page by page, on their first collection.
     gc.freeze()
+    pool = _pool(jobs, context)
+    finished = False
     try:
-        with _pool(jobs, context) as pool:
-            for results in pool.imap(_run_chunk, chunks):
-                yield from results
-                if progress:
-                    progress(len(results))
+        for results in pool.imap(_run_chunk, chunks):
+            yield from results
+            if progress:
+                progress(len(results))
+        finished = True
     finally:
+        _shut_down(pool, finished)
         gc.unfreeze()
 
 
-@contextmanager
+def _shut_down(pool: Any, finished: bool) -> None:
+    """Stop the pool without ever waiting for ever.
+
+    After all results arrived the workers are idle and exit when told. Otherwise (an
+    error, Ctrl-C, SIGTERM) a worker may be mid-task, or killed while it held the task
+    queue's lock (an idle worker waits for a task holding it): `Pool.terminate` first
+    takes that lock and would wait for ever. So the workers are killed, the lock freed if
+    a dead worker kept it, and terminate given a bounded time in a helper thread.
+    """
+    if finished:
+        pool.close()
+        pool.join()
+        return
+    workers = list(getattr(pool, "_pool", []))  # multiprocessing keeps its workers there
+    for worker in workers:
+        with contextlib.suppress(Exception):
+            worker.kill()
+    for worker in workers:
+        with contextlib.suppress(Exception):
+            worker.join(SHUTDOWN_SECONDS)
+    lock = getattr(getattr(pool, "_inqueue", None), "_rlock", None)
+    if lock is not None and not lock.acquire(False):
+        with contextlib.suppress(ValueError):
+            lock.release()  # held by a worker that is dead now
+    elif lock is not None:
+        lock.release()
+    stopper = threading.Thread(target=pool.terminate, daemon=True)
+    stopper.start()
+    stopper.join(SHUTDOWN_SECONDS)
+
+
+@contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: a build allocates a large, mostly acyclic heap,
     and the collector's repeated walks over it cost more than they ever free."""
@@ -73,17 +109,30 @@ def collector_paused() -> Iterator[None]:
 
 
 def _pool(jobs: int, context: Any) -> Any:
+    """Worker processes, started with SIGINT and SIGTERM blocked: a signal arriving before
+    a worker has set its own handlers would otherwise run the parent's handler inside the
+    worker, which can leave the task queue's lock held and the pool unable to stop."""
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    return multiprocessing.get_context(method).Pool(jobs, initializer=_install, initargs=(context,))
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if main else None
+    try:
+        return multiprocessing.get_context(method).Pool(
+            jobs, initializer=_install, initargs=(context,)
+        )
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _install(context: Any) -> None:
+    # first thing: only the parent reacts to Ctrl-C; SIGTERM ends a worker at once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     global _context
     _context = context
     gc.enable()  # workers render thousands of pages; their own garbage must still go
-    # only the parent reacts to Ctrl-C or SIGTERM; it stops the pool and cleans up
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run_chunk(task: tuple[Callable[[Any, Any], Any], Sequence[Any]]) -> list[Any]:

@@ -4,9 +4,15 @@ Files are first written to a temporary folder beside the output folder; the outp
 is only touched by `commit`, after everything else has succeeded. Two ways to commit:
 
 - full (first build, or no trusted record of the previous output): the temporary folder
-  holds the whole site and is swapped in by two renames;
+  holds the whole site; when the output folder holds nothing but what the last build
+  wrote it is swapped in by two renames, otherwise moved in file by file like a sparse
+  commit, so that files the build did not write (CNAME, .git/) stay where they are;
 - sparse (the previous output is ours and unchanged since): the temporary folder holds
   only the files that changed; commit moves them in and deletes files no longer made.
+
+The rule for the output folder: a build deletes only files that an earlier build wrote
+there (the marker file lists them) and keeps every other file; `.git/` is never touched.
+Builds into one output folder take turns (a lock file beside it).
 
 Signals wait while a commit runs. A sparse commit writes a journal first, so that if the
 process is killed mid-commit the next build finishes it before doing anything else.
@@ -20,22 +26,56 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
+import glob
 import json
 import os
 import shutil
 import signal
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from glossary_site.errors import OutputError
 
 MARKER = ".glossary-build"
-MARKER_TEXT = "This folder is written by `glossary build`; it is replaced on every build.\n"
+MARKER_TEXT = (
+    "This folder is written by `glossary build`. Each build replaces or deletes the files"
+    " listed on the next line and keeps every other file.\n"
+)
 JOURNAL = ".glossary-commit.json"
 BACKUP = ".glossary-backup"
-TMP_TAG, OLD_TAG = ".glossary-tmp-", ".glossary-old-"
+TMP_TAG, OLD_TAG, LOCK_TAG = ".glossary-tmp-", ".glossary-old-", ".glossary-lock"
+NEVER_TOUCHED = (".git",)  # top-level names no build writes, replaces or deletes
+
+
+def marker_bytes(paths: Iterator[str] | list[str]) -> bytes:
+    """The marker file: a line of explanation, then the sorted paths the build wrote."""
+    listed = json.dumps(sorted(paths), ensure_ascii=False, separators=(",", ":"))
+    return (MARKER_TEXT + listed + "\n").encode("utf-8", "surrogatepass")
+
+
+def manifest(out: Path) -> set[str]:
+    """The paths the last build wrote to `out`, from its marker file (nothing if unreadable)."""
+    try:
+        with open(out / MARKER, "rb") as handle:
+            lines = handle.read().decode("utf-8", "surrogatepass").split("\n")
+        listed = json.loads(lines[1]) if len(lines) > 1 else []
+    except (OSError, ValueError, RecursionError):
+        return set()
+    if not isinstance(listed, list):
+        return set()
+    return {path for path in listed if isinstance(path, str) and _ours(path)}
+
+
+def _ours(path: str) -> bool:
+    """Whether a build may write or delete `path` (a valid path outside NEVER_TOUCHED)."""
+    try:
+        parts = safe_parts(path)
+    except OutputError:
+        return False
+    return parts[0] not in NEVER_TOUCHED and parts[0] not in (MARKER, JOURNAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +95,7 @@ class Staging:
     tmp: Path
     previous: Mapping[str, Record] = field(default_factory=dict)  # verified still there
     earlier: Mapping[str, Record] = field(default_factory=dict)  # all the last build wrote
+    listed: set[str] = field(default_factory=set)  # the paths the marker in `out` lists
     written: dict[str, Record] = field(default_factory=dict)
     staged: list[str] = field(default_factory=list)
     reused: int = 0
@@ -136,7 +177,12 @@ class Staging:
         return str(self.tmp.joinpath(*parts))
 
     def _commit_full(self) -> None:
-        (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        keep_in_place = self.out.is_dir() and bool(_foreign(self.out, self.listed))
+        if keep_in_place:
+            # the user's own files (CNAME, .git/) stay where they are: move ours in one by one
+            self._commit_moves(self.staged)
+            return
+        (self.tmp / MARKER).write_bytes(marker_bytes(list(self.written)))
         old = self.out.with_name(f".{self.out.name}{OLD_TAG}{os.getpid()}")
         with _signals_blocked(), _output_errors(self.out):
             moved = self.out.exists()
@@ -156,16 +202,27 @@ class Staging:
             self._cleanup.start()
 
     def _commit_sparse(self) -> None:
-        deletions = sorted(set(self.earlier) - set(self.written))
-        if not self.staged and not deletions:
+        self._commit_moves(self.staged)
+
+    def _commit_moves(self, staged: list[str]) -> None:
+        """Move staged files into `out` and delete files of earlier builds no longer made."""
+        earlier = (set(self.earlier) | self.listed) - set(self.written)
+        deletions = sorted(path for path in earlier if _ours(path))
+        moves = list(staged)
+        if set(self.written) != self.listed or not (self.out / MARKER).is_file():
+            with _output_errors(self.out):
+                (self.tmp / MARKER).write_bytes(marker_bytes(list(self.written)))
+            moves.append(MARKER)
+        if not moves and not deletions:
             shutil.rmtree(self.tmp, ignore_errors=True)
             return
-        journal = {"moves": self.staged, "deletions": deletions}
+        journal = {"moves": moves, "deletions": deletions}
         with _output_errors(self.out):
-            (self.tmp / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+            _write_journal(self.tmp, journal)
         self._applying = True
         with _signals_blocked():
             try:
+                self.out.mkdir(exist_ok=True)
                 _apply(self.out, self.tmp, journal)
             except _Unrecoverable as exc:
                 raise OutputError(
@@ -180,6 +237,35 @@ class Staging:
                 ) from exc
         self._applying = False
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _foreign(out: Path, listed: set[str]) -> list[str]:
+    """Files in `out` that no earlier build wrote: the user's own (.git/ counted whole)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(out):
+        rel_dir = os.path.relpath(dirpath, out).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        if not rel_dir:
+            found += [name for name in dirnames if name in NEVER_TOUCHED]
+            dirnames[:] = [name for name in dirnames if name not in NEVER_TOUCHED]
+        for name in filenames:
+            path = rel_dir + name
+            if path not in listed and path != MARKER:
+                found.append(path)
+        found += [rel_dir + n for n in dirnames if os.path.islink(os.path.join(dirpath, n))]
+        if rel_dir and not filenames and not dirnames:
+            found.append(rel_dir)  # an empty folder of the user's
+    return found
+
+
+def _write_journal(tmp: Path, journal: dict[str, list[str]]) -> None:
+    """Write the journal whole or not at all: a crash mid-write leaves no journal."""
+    part = tmp / (JOURNAL + ".part")
+    with open(part, "w", encoding="utf-8") as handle:
+        json.dump(journal, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(part, tmp / JOURNAL)
 
 
 class _Unrecoverable(Exception):
@@ -307,7 +393,8 @@ def begin(out: Path, earlier: Mapping[str, Record] | None = None) -> Staging:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
     earlier = dict(earlier or {})
-    return Staging(out, tmp, previous=still_there(out, earlier), earlier=earlier)
+    listed = manifest(out) if (out / MARKER).is_file() else set()
+    return Staging(out, tmp, previous=still_there(out, earlier), earlier=earlier, listed=listed)
 
 
 def _check_replaceable(out: Path) -> None:
@@ -325,20 +412,104 @@ def recover(out: Path) -> None:
     parent = out.parent
     if not parent.is_dir():
         return
-    for stale in sorted(parent.glob(f".{out.name}{OLD_TAG}*")):
+    name = glob.escape(out.name)  # an output folder may be called `b[1]`
+    for stale in sorted(parent.glob(f".{name}{OLD_TAG}*")):
         if not _dead(stale.name):
             continue
         if not out.exists():
             os.rename(stale, out)  # killed between the two renames of a full commit
         else:
             shutil.rmtree(stale, ignore_errors=True)
-    for stale in sorted(parent.glob(f".{out.name}{TMP_TAG}*")):
+    for stale in sorted(parent.glob(f".{name}{TMP_TAG}*")):
         if not _dead(stale.name):
             continue
-        journal = stale / JOURNAL
-        if journal.is_file() and out.is_dir():  # killed during a sparse commit: finish it
-            _apply(out, stale, json.loads(journal.read_text(encoding="utf-8")))
+        journal = _read_journal(stale / JOURNAL)
+        if journal is not None and out.is_dir():  # killed during a sparse commit: finish it
+            try:
+                _apply(out, stale, journal)
+            except (OSError, _Unrecoverable) as exc:
+                raise OutputError(
+                    f"cannot finish the update of {out} that an interrupted build began "
+                    f"({exc.__cause__ or exc}); its files are kept in {stale}"
+                ) from exc
+        elif (stale / BACKUP).is_dir() and out.is_dir():
+            _restore_backups(out, stale / BACKUP)
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def _read_journal(path: Path) -> dict[str, list[str]] | None:
+    """A commit journal, or None when there is none or it is not one whole and valid
+    (empty, half-written, garbage): such a commit never began moving files."""
+    try:
+        journal = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(journal, dict) or set(journal) != {"moves", "deletions"}:
+        return None
+    for key in ("moves", "deletions"):
+        paths = journal[key]
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            return None
+        try:
+            for path in paths:
+                safe_parts(path)
+        except OutputError:
+            return None
+    return journal
+
+
+def _restore_backups(out: Path, backup: Path) -> None:
+    """Put back files a commit had moved aside, when its journal is gone: nothing is lost."""
+    for dirpath, _dirnames, filenames in os.walk(backup):
+        for name in filenames:
+            source = Path(dirpath) / name
+            rel = source.relative_to(backup)
+            target = out / rel
+            if not os.path.lexists(target):
+                with contextlib.suppress(OSError):
+                    os.makedirs(target.parent, exist_ok=True)
+                    os.replace(source, target)
+
+
+@contextlib.contextmanager
+def output_lock(out: Path, notify: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the lock of output folder `out`: a second build into it waits, saying so.
+
+    The lock file exists beside `out` only while a build holds it: the holder deletes it
+    before letting go, and a waiter that then gets the lock of a deleted file tries again.
+    """
+    out = Path(os.path.abspath(out))
+    lock = out.with_name(f".{out.name}{LOCK_TAG}")
+    with _output_errors(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+    told = False
+    while True:
+        with _output_errors(out):
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if notify and not told:
+                notify(f"waiting for another glossary build into {out} to finish...")
+                told = True
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        if _same_file(fd, lock):
+            break
+        os.close(fd)  # its holder deleted it as it finished: lock the next one
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        mine, there = os.fstat(fd), os.lstat(path)
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _dead(name: str) -> bool:

@@ -117,12 +117,21 @@ def _pool(jobs: int, context: Any) -> Any:
     main = threading.current_thread() is threading.main_thread()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if main else None
     try:
-        return multiprocessing.get_context(method).Pool(
+        pool = multiprocessing.get_context(method).Pool(
             jobs, initializer=_install, initargs=(context,)
         )
-    finally:
+    except BaseException:
         if previous is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        raise
+    try:
+        if previous is not None:
+            # a signal that arrived meanwhile is delivered here: stop the pool, then raise
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    except BaseException:
+        _shut_down(pool, finished=False)
+        raise
+    return pool
 
 
 def _install(context: Any) -> None:

@@ -1,6 +1,10 @@
 """Warm builds against the cache: how long reading and checking `.glossary-cache/` costs.
 
     python benchmarks/warm_cache.py --site /tmp/c1000 [--reps 3]
+    python benchmarks/warm_cache.py --site /tmp/c10000 --read-only
+
+--read-only skips the builds (the site must have a cache) and compares reading every
+section as checked JSON with `marshal.loads` of the same values (the format before).
 
 Builds the site once (cold, which writes the cache), then times, in fresh processes:
 a build with nothing changed, a build after one definition's body changed, and a build
@@ -42,12 +46,41 @@ def _read_everything(site: Path) -> float:
     return time.process_time() - started
 
 
+def _compare_with_marshal(site: Path, reps: int) -> None:
+    """CPU seconds: every cache file read and checked, against marshal.loads of its values."""
+    import marshal
+
+    from glossary_site.write import BuildCache
+
+    sections = [p.name.removesuffix(".json") for p in (site / ".glossary-cache").glob("*.json")]
+    cache = BuildCache(site)
+    values = [marshal.dumps(cache._read(name)) for name in sections]
+    checked, unsafe = [], []
+    for _ in range(reps):
+        started = time.process_time()
+        for name in sections:
+            cache._read(name)
+        checked.append(time.process_time() - started)
+        started = time.process_time()
+        for value in values:
+            marshal.loads(value)
+        unsafe.append(time.process_time() - started)
+    print(
+        f"{len(sections)} sections: checked JSON {min(checked):.3f} s, "
+        f"marshal {min(unsafe):.3f} s of CPU (best of {reps})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--site", type=Path, required=True)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--read-only", action="store_true")
     args = parser.parse_args()
     site: Path = args.site
+    if args.read_only:
+        _compare_with_marshal(site, max(args.reps, 5))
+        return
     shutil.rmtree(site / ".glossary-cache", ignore_errors=True)
     shutil.rmtree(site / "build", ignore_errors=True)
     cold = _build(site)

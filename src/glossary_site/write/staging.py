@@ -289,9 +289,10 @@ def _apply(out: Path, tmp: Path, journal: dict[str, list[str]]) -> None:
             if not source.exists():
                 continue  # moved already by an interrupted run of this same commit
             had_old = _stash(target, backup.joinpath(*parts))
+            done.append(("stash", path, had_old))  # undone even if the move below fails
             made += _make_parents(out, parts)
             os.replace(source, target)
-            done.append(("move", path, had_old))
+            done[-1] = ("move", path, had_old)
         for path in journal["deletions"]:
             parts = safe_parts(path)
             if _stash(out.joinpath(*parts), backup.joinpath(*parts)):

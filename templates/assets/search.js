@@ -1,43 +1,192 @@
-/* Search for glossary-site: answers the home page's ?s= query (the WebSite SearchAction)
-   with MiniSearch over search-index.json, both fetched only when a search happens. */
+/* Search for glossary-site: the search box of any page becomes a WAI-ARIA combobox whose
+   listbox shows results as you type; ?s= in any page's URL searches on load (the WebSite
+   SearchAction target). The index is loaded in parts (render/search.py): a small
+   manifest, the title shards of the query's words (ranked by MiniSearch: exact, prefix,
+   then typo), the word shards for summary and body matches, and the document files of
+   the results shown. Nothing is fetched until the box is focused or a query is given. */
 (function () {
   "use strict";
   var script = document.currentScript;
-  var results = document.getElementById("search-results");
-  var input = document.getElementById("home-search");
-  if (!script || !results || !input) { return; }
-  var indexUrl = script.getAttribute("data-index");
+  var input = document.querySelector("form.search-form input[name=s]");
+  if (!script || !input) { return; }
+  var form = input.form;
+  var manifestUrl = script.getAttribute("data-index");
   var engineUrl = script.getAttribute("data-engine");
+  var root = manifestUrl.replace(/manifest\.json$/, "");
+  var MAX = 20;
+  var WORD = /[\p{L}\p{N}]+/gu;
+  var files = {};
   var engine = null;
-  var loading = null;
+  var sequence = 0;
+  var active = -1;
+
+  // ---------------------------------------------------------------- the index
+
+  function fold(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+  }
+
+  function words(text) {
+    return Array.from(new Set(fold(text).match(WORD) || []));
+  }
+
+  function shardName(word, length) {
+    var key = Array.from(word).slice(0, length).join("");
+    if (/^[a-z0-9]+$/.test(key)) { return key; }
+    return "_" + Array.from(new TextEncoder().encode(key), function (b) {
+      return b.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  function json(url) {
+    if (!files[url]) {
+      files[url] = fetch(url).then(function (response) {
+        if (!response.ok) { throw new Error("could not load " + url); }
+        return response.json();
+      });
+      files[url].catch(function () { delete files[url]; });
+    }
+    return files[url];
+  }
 
   function loadEngine() {
-    if (loading) { return loading; }
-    loading = new Promise(function (resolve, reject) {
-      var tag = document.createElement("script");
-      tag.src = engineUrl;
-      tag.onload = resolve;
-      tag.onerror = function () { reject(new Error("could not load the search engine")); };
-      document.head.appendChild(tag);
-    }).then(function () {
-      return fetch(indexUrl);
-    }).then(function (response) {
-      if (!response.ok) { throw new Error("could not load the search index"); }
-      return response.json();
-    }).then(function (records) {
-      engine = new window.MiniSearch({
-        fields: ["t", "a", "s"],
-        storeFields: ["t", "u", "k", "s"],
-        extractField: function (doc, field) {
-          return field === "a" ? (doc.a || []).join(" ") : doc[field];
-        },
-        searchOptions: { boost: { t: 3, a: 2 }, prefix: true, fuzzy: 0.2, combineWith: "AND" }
+    if (!engine) {
+      engine = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = engineUrl;
+        tag.onload = resolve;
+        tag.onerror = function () { engine = null; reject(new Error("could not load the search engine")); };
+        document.head.appendChild(tag);
       });
-      engine.addAll(records);
-      return engine;
-    });
-    return loading;
+    }
+    return engine;
   }
+
+  function prepare() {
+    return Promise.all([json(manifestUrl), loadEngine()]).then(function (loaded) {
+      return loaded[0];
+    });
+  }
+
+  function titleMatches(manifest, terms) {
+    var keys = new Set(manifest.titles);
+    var wanted = Array.from(new Set(terms.map(function (t) { return shardName(t, manifest.title_key); })))
+      .filter(function (k) { return keys.has(k); });
+    return Promise.all(wanted.map(function (k) { return json(root + "t/" + k + ".json"); }))
+      .then(function (shards) {
+        var seen = new Map();
+        shards.forEach(function (shard) {
+          shard.forEach(function (r) { seen.set(r[0], { id: r[0], t: r[1], a: r[2] || [] }); });
+        });
+        var mini = new window.MiniSearch({
+          fields: ["t", "a"],
+          extractField: function (doc, field) { return field === "a" ? doc.a.join(" ") : doc[field]; },
+          processTerm: function (term) { return fold(term); }
+        });
+        mini.addAll(Array.from(seen.values()));
+        var hits = mini.search(terms.join(" "), {
+          boost: { t: 2 },
+          prefix: true,
+          fuzzy: function (term) { return term.length > 3 ? 0.2 : false; },
+          combineWith: "AND"
+        });
+        return hits.map(function (hit) {
+          var doc = seen.get(hit.id);
+          var own = words(doc.t + " " + doc.a.join(" "));
+          var tier = 0;
+          terms.forEach(function (term) {
+            var kind = own.indexOf(term) >= 0 ? 0 : own.some(function (w) { return w.startsWith(term); }) ? 1 : 2;
+            tier = Math.max(tier, kind);
+          });
+          return { id: hit.id, tier: tier, score: hit.score, marks: hit.terms };
+        }).sort(function (a, b) { return a.tier - b.tier || b.score - a.score || a.id - b.id; });
+      });
+  }
+
+  function wordMatches(manifest, terms) {
+    var keys = new Set(manifest.words);
+    var wanted = Array.from(new Set(terms.map(function (t) { return shardName(t, manifest.word_key); })));
+    return Promise.all(wanted.map(function (k) {
+      return keys.has(k) ? json(root + "w/" + k + ".json") : Promise.resolve({});
+    })).then(function (shards) {
+      var byKey = {};
+      wanted.forEach(function (k, n) { byKey[k] = shards[n]; });
+      var found = null;
+      terms.forEach(function (term, n) {
+        var shard = byKey[shardName(term, manifest.word_key)];
+        var last = n === terms.length - 1 && Array.from(term).length >= manifest.word_key;
+        var here = new Map();
+        Object.keys(shard).forEach(function (word) {
+          if (word !== term && !(last && word.startsWith(term))) { return; }
+          var list = shard[word];
+          for (var i = 0; i < list.length; i += 2) {
+            var before = here.get(list[i]);
+            here.set(list[i], {
+              where: (before ? before.where : 0) | list[i + 1],
+              rank: before ? Math.min(before.rank, i) : i
+            });
+          }
+        });
+        var next = new Map();
+        here.forEach(function (value, id) {
+          var strong = (value.where & 3) !== 0;  // in the title, an alias or the summary
+          if (found === null) {
+            next.set(id, { strong: strong, rank: value.rank });
+          } else if (found.has(id)) {
+            var before = found.get(id);
+            next.set(id, { strong: before.strong && strong, rank: before.rank + value.rank });
+          }
+        });
+        found = next;
+      });
+      var hits = [];
+      (found || new Map()).forEach(function (value, id) {
+        hits.push({ id: id, tier: value.strong ? 3 : 4, score: 0, rank: value.rank, marks: [] });
+      });
+      return hits.sort(function (a, b) { return a.tier - b.tier || a.rank - b.rank || a.id - b.id; });
+    });
+  }
+
+  function search(query) {
+    var terms = words(query);
+    if (!terms.length) { return Promise.resolve({ terms: terms, hits: [] }); }
+    return prepare().then(function (manifest) {
+      return Promise.all([titleMatches(manifest, terms), wordMatches(manifest, terms)]).then(function (found) {
+        var seen = new Set();
+        var hits = found[0].concat(found[1]).filter(function (hit) {
+          if (seen.has(hit.id)) { return false; }
+          seen.add(hit.id);
+          return true;
+        }).slice(0, MAX);
+        var buckets = Array.from(new Set(hits.map(function (h) { return h.id >> manifest.bucket_bits; })));
+        return Promise.all(buckets.map(function (b) { return json(root + "d/" + b + ".json"); }))
+          .then(function (files) {
+            var docs = {};
+            buckets.forEach(function (b, n) { docs[b] = files[n]; });
+            hits.forEach(function (hit) { hit.doc = docs[hit.id >> manifest.bucket_bits][String(hit.id)]; });
+            return { terms: terms, hits: hits, separator: manifest.separator };
+          });
+      });
+    });
+  }
+
+  // ------------------------------------------------------------- the combobox
+
+  var listbox = document.createElement("ul");
+  listbox.id = input.id + "-results";
+  listbox.className = "search-results";
+  listbox.setAttribute("role", "listbox");
+  listbox.setAttribute("aria-label", "Search results");
+  listbox.hidden = true;
+  var status = document.createElement("p");
+  status.className = "search-status";
+  status.setAttribute("role", "status");
+  form.insertAdjacentElement("afterend", status);
+  status.insertAdjacentElement("afterend", listbox);
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", listbox.id);
+  input.setAttribute("aria-expanded", "false");
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -46,56 +195,124 @@
     return node;
   }
 
-  function show(query) {
-    var hits = engine.search(query).slice(0, 50);
-    results.replaceChildren();
-    results.hidden = false;
-    var heading = element("h2", "", hits.length ? "Results for \u201c" + query + "\u201d" : "No matches for \u201c" + query + "\u201d");
-    results.appendChild(heading);
-    if (!hits.length) {
-      results.appendChild(element("p", "", "Try fewer or different words, or browse the A\u2013Z indexes."));
+  function marked(text, terms, marks) {
+    var fragment = document.createDocumentFragment();
+    var last = 0;
+    text.replace(WORD, function (word, offset) {
+      var folded = fold(word);
+      var hit = marks.indexOf(folded) >= 0 || terms.some(function (t) { return folded === t || folded.startsWith(t); });
+      if (!hit) { return word; }
+      fragment.appendChild(document.createTextNode(text.slice(last, offset)));
+      fragment.appendChild(element("mark", "", word));
+      last = offset + word.length;
+      return word;
+    });
+    fragment.appendChild(document.createTextNode(text.slice(last)));
+    return fragment;
+  }
+
+  function setActive(n) {
+    var options = listbox.querySelectorAll("[role=option]");
+    if (!options.length) { n = -1; }
+    if (n >= options.length) { n = 0; }
+    if (n < -1) { n = options.length - 1; }
+    active = n;
+    options.forEach(function (option, i) { option.setAttribute("aria-selected", i === n ? "true" : "false"); });
+    if (n >= 0) {
+      input.setAttribute("aria-activedescendant", options[n].id);
+      options[n].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function open(yes) {
+    listbox.hidden = !yes;
+    input.setAttribute("aria-expanded", yes ? "true" : "false");
+    if (!yes) { setActive(-1); }
+  }
+
+  function show(query, found) {
+    listbox.replaceChildren();
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    if (!found.hits.length) {
+      status.textContent = "No matches for \u201c" + query + "\u201d. Try other words, or browse the A\u2013Z indexes.";
+      open(false);
       return;
     }
-    var list = element("ol", "");
-    hits.forEach(function (hit) {
-      var item = element("li", "");
-      var link = element("a", "", hit.t);
-      link.href = hit.u;
-      item.appendChild(link);
-      item.appendChild(document.createTextNode(" "));
-      item.appendChild(element("span", "kind", hit.k));
-      item.appendChild(element("span", "summary", hit.s));
-      list.appendChild(item);
+    status.textContent = found.hits.length + (found.hits.length === 1 ? " result" : " results") + " for \u201c" + query + "\u201d";
+    found.hits.forEach(function (hit, n) {
+      var doc = hit.doc;
+      var option = element("li", "search-option");
+      option.id = listbox.id + "-" + n;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      option.setAttribute("data-tier", String(hit.tier));
+      var link = element("a", "search-title");
+      link.href = doc.u;
+      link.tabIndex = -1;
+      link.appendChild(marked(doc.t, found.terms, hit.marks));
+      option.appendChild(link);
+      option.appendChild(document.createTextNode(" "));
+      option.appendChild(element("span", "kind", doc.k));
+      var meaning = element("p", "meaning");
+      meaning.appendChild(element("span", "meaning-label", "Meaning"));
+      meaning.appendChild(marked(found.separator + doc.s, found.terms, hit.marks));
+      option.appendChild(meaning);
+      option.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      option.addEventListener("click", function () { window.location.assign(doc.u); });
+      listbox.appendChild(option);
     });
-    results.appendChild(list);
+    open(true);
+    listbox.dispatchEvent(new CustomEvent("search-results", { bubbles: true, detail: { query: query } }));
   }
 
-  function fail(error) {
-    results.hidden = false;
-    results.replaceChildren(element("p", "", "Search is unavailable: " + error.message));
-  }
-
-  function search(query, remember) {
+  function run(query, remember) {
+    var mine = ++sequence;
     query = query.trim();
-    if (!query) { results.hidden = true; return; }
-    loadEngine().then(function () {
-      show(query);
-      if (remember) {
-        var url = new URL(window.location.href);
-        url.searchParams.set("s", query);
-        window.history.replaceState(null, "", url);
-      }
-    }, fail);
+    if (remember) {
+      var url = new URL(window.location.href);
+      if (query) { url.searchParams.set("s", query); } else { url.searchParams.delete("s"); }
+      window.history.replaceState(null, "", url);
+    }
+    if (!query) { status.textContent = ""; listbox.replaceChildren(); open(false); return; }
+    search(query).then(function (found) {
+      if (mine === sequence) { show(query, found); }
+    }, function (error) {
+      if (mine === sequence) { status.textContent = "Search is unavailable: " + error.message; open(false); }
+    });
   }
+
+  input.addEventListener("focus", function () {
+    prepare().catch(function () {});
+    if (listbox.children.length) { open(true); }
+  }, { once: false });
+  input.addEventListener("input", function () { run(input.value, true); });
+  input.addEventListener("blur", function () { open(false); });
+  input.addEventListener("keydown", function (event) {
+    var options = listbox.querySelectorAll("[role=option]");
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (listbox.hidden && options.length) { open(true); }
+      setActive(active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      if (active >= 0 && !listbox.hidden) {
+        window.location.assign(options[active].querySelector("a").href);
+      } else {
+        run(input.value, true);
+      }
+    } else if (event.key === "Escape") {
+      if (!listbox.hidden) { event.preventDefault(); open(false); }
+      else if (input.value) { event.preventDefault(); input.value = ""; run("", true); }
+    }
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); run(input.value, true); });
 
   var initial = new URLSearchParams(window.location.search).get("s");
   if (initial) {
     input.value = initial;
-    search(initial, false);
+    run(initial, false);
   }
-  var timer = null;
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () { search(input.value, true); }, 150);
-  });
 }());

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SITES, area, build_in, generate_corpus, page, run_cli, tree_bytes, write_site
+from conftest import (
+    SITES,
+    area,
+    build_in,
+    generate_corpus,
+    page,
+    run_cli,
+    search_records,
+    tree_bytes,
+    write_site,
+)
 from glossary_site.errors import ContentError
 
 
@@ -195,7 +205,6 @@ def test_cached_build_with_drafts_accepts_link_rejected_before(tmp_path):
 
 def test_cached_build_follows_an_area_alias_change(tmp_path):
     """An area's aliases appear only in the search index: its key must still change."""
-    import json
 
     from conftest import area, build_in, page, write_site
 
@@ -211,7 +220,7 @@ def test_cached_build_follows_an_area_alias_change(tmp_path):
         area("Margin", aliases=["haircuts"]), encoding="utf-8"
     )
     build_in(root)
-    records = json.loads((root / "build/search-index.json").read_text(encoding="utf-8"))
+    records = search_records(root / "build")
     assert [r["a"] for r in records if r["id"] == "area/margin"] == [["haircuts"]]
 
 

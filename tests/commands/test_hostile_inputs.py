@@ -25,6 +25,7 @@ from conftest import (
     page,
     parse_html,
     run_cli,
+    search_records,
     text_of,
     tree_bytes,
     write_site,
@@ -373,7 +374,7 @@ def test_thousand_character_title_is_kept_whole_everywhere(tmp_path):
     assert names == [title]
     index = parse_html(out / "term/index.html")
     assert title in [text_of(a) for a in index.iter("a")]
-    records = json.loads((out / "search-index.json").read_text(encoding="utf-8"))
+    records = search_records(out)
     assert title in [r["t"] for r in records]
 
 
@@ -479,7 +480,7 @@ def test_hostile_area_facets_and_questions_are_rendered_literally(tmp_path):
         assert question["name"] == f"Q Facet {HOSTILE_MD} of Area {HOSTILE} {HOSTILE}"
         assert question["acceptedAnswer"]["text"] == f"Sentence {HOSTILE_MD}."
         assert blocks["CollectionPage"]["publisher"]["name"] == "Site " + HOSTILE
-    records = json.loads((out / "search-index.json").read_text(encoding="utf-8"))
+    records = search_records(out)
     assert {r["t"] for r in records} >= {"Area " + HOSTILE, "Title " + HOSTILE}
     feed = ET.parse(out / "feed.xml").getroot()
     atom = "{http://www.w3.org/2005/Atom}"
@@ -880,7 +881,7 @@ def test_static_file_colliding_with_a_page_is_an_error(tmp_path):
     [
         "sitemap.xml",
         "feed.xml",
-        "search-index.json",
+        "search/manifest.json",
         "404.html",
         "robots.txt",
         "index.html",
@@ -1093,7 +1094,7 @@ def test_unicode_titles_build_with_percent_encoded_urls_and_sensible_letter_grou
     hrefs = [a.get("href") for a in index.iter("a") if "/definition/" in (a.get("href") or "")]
     assert all(h.isascii() for h in hrefs)
     assert "/definition/%C3%A9clair/" in hrefs
-    records = json.loads((out / "search-index.json").read_text(encoding="utf-8"))
+    records = search_records(out)
     assert {r["u"] for r in records} >= {"/definition/%E6%9C%9F%E6%9D%83/"}
 
 

@@ -17,7 +17,17 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from conftest import area, build_in, jsonld, page, parse_html, text_of, tree_bytes, write_site
+from conftest import (
+    area,
+    build_in,
+    jsonld,
+    page,
+    parse_html,
+    search_records,
+    text_of,
+    tree_bytes,
+    write_site,
+)
 from glossary_site.errors import ContentError
 from wellformed import assert_pages_well_formed
 
@@ -388,7 +398,7 @@ def test_hostile_field_values_are_shown_literally_whenever_they_build(case):
         if files["content/term/hostile.md"].startswith(f"---\ntitle: {dumps(title)}"):
             assert term["name"] == _as_loaded(title)
             assert text_of(doc.find(".//h1")) == " ".join(_as_loaded(title).split())
-        records = json.loads((out / "search-index.json").read_text(encoding="utf-8"))
+        records = search_records(out)
         assert term["name"] in [r["t"] for r in records]
 
 

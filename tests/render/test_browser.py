@@ -1,4 +1,5 @@
-"""The theme's search in real headless Chromium (Debian's package, driven by Playwright)."""
+"""The theme's search in real headless Chromium (Debian's package, driven by Playwright):
+the combobox on every page, the index loaded in parts, `?s=` on any page."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from conftest import SITES, build_in
 
 pytestmark = pytest.mark.browser
+BOX = "form.search-form input[name=s]"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -34,58 +36,144 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def result_titles(tab: object) -> list[str]:
-    tab.wait_for_selector("#search-results li, #search-results p", timeout=10_000)
-    return tab.locator("#search-results li > a").all_inner_texts()
+    tab.wait_for_selector(
+        "[role=listbox] [role=option], .search-status:not(:empty)", timeout=10_000
+    )
+    return tab.locator("[role=option] .search-title").all_inner_texts()
+
+
+def search(tab: object, query: str) -> list[str]:
+    tab.fill(BOX, query)
+    tab.wait_for_function(
+        "q => document.querySelector('.search-status').textContent.includes(q)", arg=query
+    )
+    return result_titles(tab)
 
 
 def test_search_query_in_the_url_shows_matching_entries(tab, site_url):
     tab.goto(f"{site_url}/?s=margin")
     titles = result_titles(tab)
-    assert "Maintenance Margin" in titles and "Initial Margin" in titles
-    assert tab.locator("#home-search").input_value() == "margin"
+    assert {"Margin", "Maintenance Margin", "Initial Margin"} <= set(titles)
+    assert tab.locator(BOX).input_value() == "margin"
     assert tab.errors == []
 
 
-def test_typing_searches_as_you_type_and_updates_the_address(tab, site_url):
+def test_query_in_the_url_works_on_any_page(tab, site_url):
+    tab.goto(f"{site_url}/definition/premium/?s=liquidation")
+    assert result_titles(tab)[0] == "Liquidation Price"
+    assert tab.locator(BOX).get_attribute("aria-expanded") == "true"
+    assert tab.errors == []
+
+
+def test_exact_title_comes_first(tab, site_url):
     tab.goto(site_url + "/")
-    assert tab.locator("#search-results").is_hidden()
-    tab.fill("#home-search", "liquidation")
-    titles = result_titles(tab)
-    assert titles[0] == "Liquidation Price"
-    tab.wait_for_function("location.search.includes('s=liquidation')")
+    assert search(tab, "premium")[0] == "Premium"
+    tab.wait_for_function("location.search.includes('s=premium')")
+
+
+def test_prefix_finds_titles(tab, site_url):
+    tab.goto(site_url + "/")
+    titles = search(tab, "liquid")
+    tiers = tab.locator("[role=option]").evaluate_all("os => os.map(o => o.dataset.tier)")
+    assert titles[0] == "Liquidation Price" and tiers[0] == "1"  # 1: a title prefix
+    assert all(t in ("3", "4") for t in tiers[1:])  # others mention it in summary or body
+
+
+def test_a_misspelt_query_finds_the_title(tab, site_url):
+    tab.goto(site_url + "/")
+    assert search(tab, "maintenence margn")[0] == "Maintenance Margin"
+
+
+def test_aliases_find_their_page(tab, site_url):
+    tab.goto(site_url + "/")
+    assert search(tab, "liq price")[0] == "Liquidation Price"
+    assert "Options Trading" in search(tab, "options")
+
+
+def test_summary_only_and_body_only_matches_rank_after_titles(tab, site_url):
+    tab.goto(site_url + "/")
+    assert search(tab, "underlying") == ["Option Leverage"]  # only in its summary
+    tiers = tab.locator("[role=option]").evaluate_all("os => os.map(o => o.dataset.tier)")
+    assert tiers == ["3"]
+    # in the bodies of Premium ("a buyer") and of the Options area ("Buyers risk")
+    assert sorted(search(tab, "buyer")) == ["Options Trading", "Premium"]
+    tiers = tab.locator("[role=option]").evaluate_all("os => os.map(o => o.dataset.tier)")
+    assert tiers == ["4", "4"]
+
+
+def test_results_show_kind_and_meaning_with_the_matched_words_marked(tab, site_url):
+    tab.goto(site_url + "/")
+    search(tab, "premium")
+    first = tab.locator("[role=option]").first
+    assert first.locator(".kind").inner_text() == "Definition"
+    assert first.locator(".meaning").inner_text() == "Meaning ⎊ The price paid for an option."
+    assert first.locator(".search-title mark").all_inner_texts() == ["Premium"]
+    search(tab, "underlying")
+    assert tab.locator("[role=option] .meaning mark").all_inner_texts() == ["underlying"]
+
+
+def test_keyboard_moves_opens_and_closes(tab, site_url):
+    tab.goto(f"{site_url}/term/option-leverage/")
+    titles = search(tab, "margin")
+    box = tab.locator(BOX)
+    assert box.get_attribute("role") == "combobox"
+    listbox_id = box.get_attribute("aria-controls")
+    assert tab.locator(f"#{listbox_id}").get_attribute("role") == "listbox"
+    tab.press(BOX, "ArrowDown")
+    tab.press(BOX, "ArrowDown")
+    active = box.get_attribute("aria-activedescendant")
+    second = tab.locator("[role=option]").nth(1)
+    assert active == second.get_attribute("id")
+    assert second.get_attribute("aria-selected") == "true"
+    tab.press(BOX, "ArrowUp")
+    assert box.get_attribute("aria-activedescendant") == tab.locator(
+        "[role=option]"
+    ).first.get_attribute("id")
+    tab.press(BOX, "Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert tab.locator(f"#{listbox_id}").is_hidden()
+    tab.press(BOX, "ArrowDown")  # reopens on the first result
+    assert box.get_attribute("aria-expanded") == "true"
+    href = tab.locator("[role=option] a").first.get_attribute("href")
+    tab.press(BOX, "Enter")
+    tab.wait_for_url(f"**{href}")
+    assert tab.title().startswith(titles[0])
     assert tab.errors == []
 
 
-def test_search_matches_aliases_and_prefixes(tab, site_url):
-    tab.goto(f"{site_url}/?s=liq")
-    assert "Liquidation Price" in result_titles(tab)
+def test_the_index_is_loaded_in_parts(tab, site_url):
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(request.url))
+    tab.goto(site_url + "/")
+    search(tab, "premium")
+    parts = sorted(u.split("/search/", 1)[1] for u in fetched if "/search/" in u)
+    assert "manifest.json" in parts
+    assert "t/pr.json" in parts and "w/pre.json" in parts
+    assert not any(p.startswith("t/ma") for p in parts)  # only the query's shards
+    assert any(p.startswith("d/") for p in parts)
 
 
 def test_a_search_without_matches_says_so(tab, site_url):
     tab.goto(f"{site_url}/?s=zzzzqqq")
-    tab.wait_for_selector("#search-results h2")
-    assert "No matches" in tab.inner_text("#search-results h2")
-    assert tab.locator("#search-results li").count() == 0
+    tab.wait_for_selector(".search-status:not(:empty)")
+    assert "No matches" in tab.inner_text(".search-status")
+    assert tab.locator("[role=option]").count() == 0
 
 
-def test_header_search_on_any_page_leads_to_results(tab, site_url):
+def test_titles_are_shown_as_text_never_as_markup(tab, site_url):
+    tab.goto(f"{site_url}/?s=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+    tab.wait_for_selector(".search-status:not(:empty)")
+    assert tab.locator("main img, .search-results img").count() == 0
+    assert tab.errors == []
+
+
+def test_without_javascript_the_form_leads_to_the_indexes(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
     tab.goto(f"{site_url}/definition/premium/")
     tab.fill("#header-search", "premium")
     tab.press("#header-search", "Enter")
-    tab.wait_for_url("**/?s=premium")
-    assert "Premium" in result_titles(tab)
-
-
-def test_a_result_links_to_its_page(tab, site_url):
-    tab.goto(f"{site_url}/?s=option%20leverage")
-    result_titles(tab)
-    tab.click("#search-results li > a >> nth=0")
-    tab.wait_for_url("**/term/option-leverage/")
-    assert tab.title() == "Option Leverage ⎊ Term"
-
-
-def test_titles_are_shown_as_text_never_as_markup(tab, site_url, tmp_path):
-    tab.goto(f"{site_url}/?s=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
-    tab.wait_for_selector("#search-results h2")
-    assert tab.locator("#search-results img").count() == 0
-    assert tab.errors == []
+    tab.wait_for_url("**/?s=premium#browse")
+    hrefs = tab.locator("#browse a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == ["/area/", "/term/", "/definition/"]
+    context.close()

@@ -3,7 +3,6 @@ images, feeds, sitemap, robots.txt and the search index."""
 
 from __future__ import annotations
 
-import json
 import struct
 import xml.etree.ElementTree as ET
 import zlib
@@ -583,35 +582,3 @@ def test_robots_points_to_the_sitemap(out: Path) -> None:
     lines = (out / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "Sitemap: https://basic.test/sitemap.xml" in lines
     assert "User-agent: *" in lines
-
-
-# ---------------------------------------------------------------- search index
-
-
-def test_search_index_has_one_record_per_page(out: Path) -> None:
-    records = json.loads((out / "search-index.json").read_text(encoding="utf-8"))
-    assert all(set(r) == {"id", "t", "u", "k", "s", "a"} for r in records)
-    assert sorted(r["id"] for r in records) == [
-        "area/margin",
-        "area/options",
-        "definition/initial-margin",
-        "definition/maintenance-margin",
-        "definition/premium",
-        "term/liquidation-price",
-        "term/option-leverage",
-    ]
-
-
-def test_search_index_record_fields(out: Path) -> None:
-    records = {r["id"]: r for r in json.loads((out / "search-index.json").read_text("utf-8"))}
-    assert records["term/liquidation-price"] == {
-        "id": "term/liquidation-price",
-        "t": "Liquidation Price",
-        "u": "/term/liquidation-price/",
-        "k": "Term",
-        "s": "The price at which a leveraged position is closed by force.",
-        "a": ["liq price"],
-    }
-    assert records["area/options"]["k"] == "Area"
-    assert records["area/options"]["a"] == ["options"]
-    assert records["definition/premium"]["k"] == "Definition"

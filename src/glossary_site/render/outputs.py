@@ -9,6 +9,7 @@ from math import ceil
 from typing import Any
 
 from glossary_site import urls
+from glossary_site.render.search import part_path, search_jobs
 from glossary_site.resolve import SiteGraph
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
@@ -34,7 +35,8 @@ class Letter:
 
 def plan(graph: SiteGraph) -> list[Job]:
     """Every output of the site, biggest first so parallel workers finish together."""
-    jobs = [Job("search"), Job("feed"), Job("home"), Job("not_found"), Job("robots")]
+    jobs = [Job(*part) for part in search_jobs(graph)]
+    jobs += [Job("feed"), Job("home"), Job("not_found"), Job("robots")]
     jobs += [Job("index", kind) for kind in urls.KINDS]
     jobs += [Job("letter", key, n) for key, n in letter_pages(graph)]
     jobs += [Job("sitemap", "", n) for n in range(sitemap_files(graph))]
@@ -211,9 +213,10 @@ def job_path(graph: SiteGraph, job: Job) -> str:
             return urls.output_file("")
         case "sitemap":
             return urls.SITEMAP if job.number == 0 else f"sitemap-{job.number}.xml"
+        case "search" | "search_titles" | "search_words" | "search_docs":
+            return part_path(job.kind, job.key, job.number)
     return {
         "not_found": urls.NOT_FOUND,
         "robots": urls.ROBOTS,
         "feed": urls.FEED,
-        "search": urls.SEARCH_INDEX,
     }[job.kind]

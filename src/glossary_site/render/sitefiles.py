@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from glossary_site import urls
+from glossary_site.render import search
 from glossary_site.render.cards import Inputs, View, ViewContext, ids_of, iso_date
 from glossary_site.render.outputs import SITEMAP_LIMIT, Job, job_path, sitemap_files, sitemap_paths
 
@@ -103,25 +104,10 @@ def sitemap_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
 
 
 def search_inputs(ctx: ViewContext, job: Job) -> Inputs:
-    """The search index depends on every page's card."""
-    graph = ctx.graph
-    return (ctx.listed(a.id for a in graph.areas), ctx.listed(e.id for e in graph.entries))
+    """A part of the search index depends on what it holds, nothing else."""
+    return (search.part(ctx.graph, job.kind, job.key, job.number),)
 
 
 def search_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
-    """The search index: one record per page, read by the theme's search script."""
-    areas, entries = inputs
-    cards = [(ctx.area_card(a), "teaser") for a in ids_of(areas)]
-    cards += [(ctx.card(e), "summary") for e in ids_of(entries)]
-    records = [
-        {
-            "id": card["id"],
-            "t": card["title"],
-            "u": card["href"],
-            "k": card["kind_label"],
-            "s": card[text],
-            "a": card["aliases"],
-        }
-        for card, text in cards
-    ]
-    return View(urls.SEARCH_INDEX, None, {"json": records})
+    """A part of the search index (search.py), written as JSON."""
+    return View(job_path(ctx.graph, job), None, {"json": inputs[0]})

@@ -52,7 +52,7 @@ def _site(ctx: ViewContext) -> dict[str, Any]:
         "home": ctx.href(""),
         "assets": ctx.href(urls.ASSETS),
         "feed": ctx.href(urls.FEED),
-        "search_index": ctx.href(urls.SEARCH_INDEX),
+        "search": ctx.href(urls.SEARCH_MANIFEST),
         "extra": config.extra,
         "nav": [
             {"label": urls.PLURALS[k], "href": ctx.href(urls.index_path(k))} for k in urls.KINDS
@@ -586,4 +586,7 @@ PAGE_KINDS: dict[
     "area_feed": (sitefiles.feed_inputs, sitefiles.feed_view),
     "sitemap": (sitefiles.sitemap_inputs, sitefiles.sitemap_view),
     "search": (sitefiles.search_inputs, sitefiles.search_view),
+    "search_titles": (sitefiles.search_inputs, sitefiles.search_view),
+    "search_words": (sitefiles.search_inputs, sitefiles.search_view),
+    "search_docs": (sitefiles.search_inputs, sitefiles.search_view),
 }

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Search and page-size figures on a generated corpus, in headless Chromium.
+
+    python benchmarks/search.py                       # 10,000 entries
+    python benchmarks/search.py --entries 10000,50000
+    python benchmarks/search.py --entries 10000 --pages-only
+
+For each size: generates the shared synthetic corpus, builds it cold (`--no-cache`,
+in-process, one worker per core) and prints
+
+- the cold build time and the time to compute and serialise the search index (the
+  index's share of the build; target <= 10%),
+- the largest HTML page of each kind (target: none over 300 KB raw),
+- then, in Debian's Chromium (/usr/bin/chromium via Playwright) against a local HTTP
+  server, for each query (exact title, prefix, misspelt, alias-free body word ...):
+  the gzipped bytes downloaded before the first results (every response: page, CSS,
+  scripts, manifest, shards, documents; each body gzipped at level 6, as a static host
+  would serve it) and the milliseconds from the query to the results, two ways: `cold`
+  types into the box right after the page loaded (the manifest and engine load during
+  the query), `warm` focuses the box first (search.js fetches the manifest and engine
+  on focus) and types 0.5 s later. Each query runs in a fresh browser context (empty
+  cache). Targets: 10k <= 100 KB and 100 ms; 50k <= 250 KB and 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import GEN  # noqa: E402
+
+from glossary_site.commands.build import BuildOptions, build  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+TARGETS = {10_000: (100_000, 100.0), 50_000: (250_000, 200.0)}
+PAGE_LIMIT = 300_000
+KINDS = [
+    ("home", r"index\.html"),
+    ("404", r"404\.html"),
+    ("A-Z index", r"(area|term|definition)/index\.html"),
+    ("resource page", r"area/[^/]+/resource/\d+/index\.html"),
+    ("What links here", r"(term|definition)/[^/]+/links/(\d+/)?index\.html"),
+    # a letter's folder is its one-character code (an entry with a one-letter slug aside)
+    ("letter page", r"(area|term|definition)/[^/]/(letter/)?(\d+/)?index\.html"),
+    ("letter page", r"(area|term|definition)/[^/]+/letter/(\d+/)?index\.html"),
+    ("area", r"area/[^/]+/index\.html"),
+    ("entry", r"(term|definition)/[^/]+/index\.html"),
+    ("letter page", r"(term|definition)/[^/]/\d+/index\.html"),
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def generate(entries: int, where: Path) -> Path:
+    out = where / f"site-{entries}"
+    command = [sys.executable, str(GEN), "--entries", str(entries), "--format", "glossary"]
+    subprocess.run([*command, "--out", str(out)], check=True, capture_output=True)
+    return out
+
+
+def index_seconds(graph: object) -> float:
+    """Time to compute the index from the graph and serialise every part, as a build does."""
+    from glossary_site.render import search
+
+    search._MEMO.clear()
+    started = time.perf_counter()
+    index = search.search_index(graph)
+    parts = [index.manifest, *index.titles.values(), *index.words.values(), *index.docs.values()]
+    for part in parts:
+        json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode()
+    return time.perf_counter() - started
+
+
+def page_kind(rel: str) -> str:
+    return next(name for name, pattern in KINDS if re.fullmatch(pattern, rel))
+
+
+def largest_pages(out: Path) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for path in out.rglob("*.html"):
+        rel = path.relative_to(out).as_posix()
+        kind, size = page_kind(rel), path.stat().st_size
+        if size > found.get(kind, (0, ""))[0]:
+            found[kind] = (size, rel)
+    return found
+
+
+def queries(out: Path) -> list[tuple[str, str, str]]:
+    """(label, query, title expected among the results) from the built index."""
+    docs = {}
+    for bucket in (out / "search/d").glob("*.json"):
+        docs.update(json.loads(bucket.read_text(encoding="utf-8")))
+    rng = random.Random(14)
+    entries = sorted((d for d in docs.values() if d["k"] == "Definition"), key=lambda d: d["id"])
+    doc = rng.choice([d for d in entries if len(d["t"].split()) >= 2])
+    words = doc["t"].split()
+    longest = max(words, key=len)
+    typo = longest[:2] + longest[3:]  # a letter dropped after the first two
+    misspelt = " ".join(typo if w == longest else w for w in words)
+    found = [
+        ("exact title", doc["t"], doc["t"]),
+        ("prefix", " ".join([*words[:-1], words[-1][:4]]), doc["t"]),
+        ("misspelt", misspelt, doc["t"]),
+        ("summary word", doc["s"].split()[-2].strip(".,"), ""),
+    ]
+    return found
+
+
+def measure(browser: object, url: str, query: str, warm: bool) -> tuple[int, float, list[str]]:
+    context = browser.new_context()
+    tab = context.new_page()
+    sizes: dict[str, int] = {}
+
+    def record(response: object) -> None:
+        try:
+            body = response.body()
+        except Exception:  # redirects have no body
+            return
+        sizes[response.url] = len(gzip.compress(body, 6))
+
+    tab.on("response", record)
+    tab.goto(url, wait_until="load")
+    if warm:
+        tab.focus("form.search-form input[name=s]")
+        tab.wait_for_timeout(500)
+    ms = tab.evaluate(
+        """query => new Promise(resolve => {
+            const input = document.querySelector("form.search-form input[name=s]");
+            const list = document.querySelector("[role=listbox]");
+            const started = performance.now();
+            list.addEventListener("search-results", () => resolve(performance.now() - started),
+                                  {once: true});
+            input.focus();
+            input.value = query;
+            input.dispatchEvent(new Event("input", {bubbles: true}));
+        })""",
+        query,
+    )
+    downloaded = sum(sizes.values())
+    titles = tab.locator("[role=option] .search-title").all_inner_texts()
+    context.close()
+    return downloaded, ms, titles
+
+
+def run(entries: int, pages_only: bool, where: Path) -> None:
+    print(f"\n== {entries:,} entries", flush=True)
+    root = generate(entries, where)
+    report = build(root, BuildOptions(use_cache=False))
+    graph = report.retained[0].graph
+    index = index_seconds(graph)
+    share = index / report.seconds
+    print(
+        f"cold build {report.seconds:.1f} s; search index {index:.2f} s = {share:.1%} of it "
+        f"(target <= 10%: {'met' if share <= 0.10 else 'NOT met'})"
+    )
+    out = root / "build"
+    parts = list((out / "search").rglob("*.json"))
+    print(
+        f"index parts: {len(parts)} files, {sum(p.stat().st_size for p in parts) / 1e6:.1f} MB raw"
+    )
+    print("largest page of each kind (raw bytes):")
+    for kind, (size, rel) in sorted(largest_pages(out).items(), key=lambda kv: -kv[1][0]):
+        flag = "" if size <= PAGE_LIMIT else "  OVER 300 KB"
+        print(f"  {kind:16} {size / 1000:8.1f} KB  /{rel}{flag}")
+    if pages_only:
+        return
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    limit_bytes, limit_ms = TARGETS.get(entries, (None, None))
+    entry_page = base + "/" + largest_pages(out)["entry"][1].removesuffix("index.html")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            )
+            print("query                       page   mode  KB gzip  ms to results  expected found")
+            worst_kb = worst_ms = 0.0
+            for label, query, expected in queries(out):
+                for page_name, url in (("home", base + "/"), ("entry", entry_page)):
+                    for warm in (False, True):
+                        kb, ms, titles = measure(browser, url, query, warm)
+                        worst_kb, worst_ms = max(worst_kb, kb), max(worst_ms, ms)
+                        ok = "-" if not expected else ("yes" if expected in titles else "NO")
+                        mode = "warm" if warm else "cold"
+                        print(
+                            f"{label:13} {query[:13]!r:15} {page_name:6} {mode}  "
+                            f"{kb / 1000:7.1f}  {ms:13.0f}  {ok}",
+                            flush=True,
+                        )
+            browser.close()
+    finally:
+        server.shutdown()
+    if limit_bytes:
+        print(
+            f"worst: {worst_kb / 1000:.1f} KB (target {limit_bytes / 1000:.0f}), "
+            f"{worst_ms:.0f} ms (target {limit_ms:.0f})"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--entries", default="10000", help="comma-separated corpus sizes")
+    parser.add_argument("--pages-only", action="store_true", help="skip the browser")
+    parser.add_argument("--keep", action="store_true", help="keep the generated sites")
+    args = parser.parse_args()
+    where = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    try:
+        for entries in [int(n) for n in args.entries.split(",")]:
+            run(entries, args.pages_only, where)
+    finally:
+        if args.keep:
+            print(f"sites kept in {where}")
+        else:
+            shutil.rmtree(where, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,253 @@
+"""The search index, in parts a browser loads as a query needs them. Pure.
+
+One search over 10,000 entries must not download the whole site's text, so the index
+is split into small static files under `search/` (the theme's search.js reads them):
+
+- `search/manifest.json`: which shards exist, the id space, the separator and kinds.
+- `search/t/<2 letters>.json`: title shards. Every page with a title or alias word
+  starting with those two letters: `[id, title, aliases]`. A query loads the title shards
+  of its words' first two letters and ranks them with MiniSearch (exact, prefix, typo).
+- `search/w/<3 letters>.json`: word shards. For each word starting with those letters,
+  the pages that contain it with where (1 title or alias, 2 summary, 4 body), as a flat
+  `[id, where, id, where, ...]`. Body-only matches of a word are capped (BODY_POSTINGS,
+  shortest body first): they rank last, and a word in every body says little.
+- `search/d/<n>.json`: the documents, 32 id slots a file: what a result shows (title,
+  URL, kind, meaning line) for the few ids a query displays.
+
+Ids are stable: a page's id is its own hash in an id space twice the page count (a
+power of two), collisions probing upward in page-id order. Adding or editing one page
+so changes only the shards of its words and its document file; each shard is its own
+output with its own key, so a one-change build rewrites only the parts that change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from glossary_site import urls
+from glossary_site.markdown import first_sentence
+from glossary_site.resolve import SiteGraph
+
+SEARCH_DIR = "search/"
+MANIFEST = urls.SEARCH_MANIFEST
+TITLE_KEY = 2  # letters naming a title shard
+WORD_KEY = 3  # letters naming a word shard
+BUCKET_BITS = 5  # 32 id slots per document file
+BODY_POSTINGS = 100  # body-only pages kept per word
+SUMMARY_POSTINGS = 2000  # title or summary pages kept per word
+KIND_CODES = {urls.AREA: 0, urls.TERM: 1, urls.DEFINITION: 2}
+
+_WORD = re.compile(r"[^\W_]+")
+_TAG = re.compile(r"<[^>]*>")
+_MEMO: dict[str, Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """Every part of the search index, by output path."""
+
+    manifest: dict[str, Any]
+    titles: dict[str, list[list[Any]]]
+    words: dict[str, dict[str, list[int]]]
+    docs: dict[int, dict[str, dict[str, Any]]]
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how words are compared (search.js folds alike)."""
+    if text.isascii():  # the common case, twenty times faster
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The distinct folded words of a text, in order of first appearance. Whitespace
+    tokens are deduplicated first: the regex then runs over each distinct token once."""
+    tokens = " ".join(dict.fromkeys(text.split()))
+    return list(dict.fromkeys(_WORD.findall(fold(tokens))))
+
+
+def word_set(text: str) -> set[str]:
+    """The distinct folded words of a text, unordered (for bodies: cheaper than `words`)."""
+    return set(_WORD.findall(fold(" ".join(set(text.split())))))
+
+
+def shard_name(word: str, length: int) -> str:
+    """File name of the shard holding `word`: its first letters, hex-escaped unless a-z0-9."""
+    key = word[:length]
+    return key if key.isascii() and key.isalnum() else "_" + key.encode().hex()
+
+
+def stable_ids(page_ids: list[str]) -> tuple[dict[str, int], int]:
+    """Each page's id in a power-of-two id space at least twice the page count."""
+    size = 64
+    while size < 2 * len(page_ids):
+        size *= 2
+    taken: set[int] = set()
+    found = {}
+    for page_id in sorted(page_ids):
+        slot = int.from_bytes(hashlib.blake2b(page_id.encode(), digest_size=8).digest()) % size
+        while slot in taken:
+            slot = (slot + 1) % size
+        taken.add(slot)
+        found[page_id] = slot
+    return found, size
+
+
+def search_index(graph: SiteGraph) -> SearchIndex:
+    """The index of the graph, computed once per graph (before render workers fork)."""
+    memo = _MEMO.get("index")
+    if memo is None or memo[0] is not graph:
+        memo = _MEMO["index"] = (graph, _build(graph))
+    return memo[1]
+
+
+def _records(graph: SiteGraph) -> list[tuple[str, dict[str, Any], str]]:
+    """(page id, document, body text) of every area and entry."""
+    config = graph.config
+    sep = config.title_separator
+    found = []
+    for area in graph.areas:
+        sections = graph.area_sections[area.id]
+        teaser = f"{area.facets[0].name}{sep}{first_sentence(sections[1].text)}"
+        body = " ".join(part.text for part in sections)
+        found.append((area.id, _doc(config, area, teaser), body))
+    for entry in graph.entries:
+        text = html.unescape(_TAG.sub(" ", graph.bodies[entry.id].html))  # bodies keep no text
+        found.append((entry.id, _doc(config, entry, entry.summary), text))
+    return found
+
+
+def _doc(config: Any, page: Any, summary: str) -> dict[str, Any]:
+    return {
+        "id": page.id,
+        "t": page.title,
+        "u": urls.href(config.base_path, urls.page_path(page.kind, page.slug)),
+        "k": urls.LABELS[page.kind],
+        "s": summary,
+        "a": list(page.aliases),
+    }
+
+
+def _build(graph: SiteGraph) -> SearchIndex:
+    records = _records(graph)
+    ids, size = stable_ids([page_id for page_id, _, _ in records])
+    titles: dict[str, list[list[Any]]] = {}
+    strong: dict[str, dict[int, int]] = {}  # word -> id -> where (1 title, 2 summary)
+    weak: dict[str, list[int]] = {}  # word -> ids whose body holds it, shortest body first
+    docs: dict[int, dict[str, dict[str, Any]]] = {}
+    bodies = []
+    for page_id, doc, body in records:
+        n = ids[page_id]
+        docs.setdefault(n >> BUCKET_BITS, {})[str(n)] = doc
+        title_words = words(" ".join([doc["t"], *doc["a"]]))
+        for key in dict.fromkeys(shard_name(w, TITLE_KEY) for w in title_words):
+            record = [n, doc["t"], doc["a"]] if doc["a"] else [n, doc["t"]]
+            titles.setdefault(key, []).append(record)
+        for where, found in ((1, title_words), (2, words(doc["s"]))):
+            for word in found:
+                pages = strong.setdefault(word, {})
+                pages[n] = pages.get(n, 0) | where
+        body_words = word_set(body)
+        bodies.append((len(body_words), page_id, n, body_words))
+    # a word means more in a short body: body-only postings keep the shortest bodies first;
+    # a word whose list is full is left out by a set difference, so common words cost
+    # nothing past their first few hundred pages
+    bodies.sort(key=lambda b: (b[0], b[1]))
+    full: set[str] = set()
+    for _, _, n, body_words in bodies:
+        for word in body_words - full:
+            found = weak.get(word)
+            if found is None:
+                found = weak[word] = []
+            found.append(n)
+            if len(found) >= BODY_POSTINGS + len(strong.get(word, ())):
+                full.add(word)
+    shards: dict[str, dict[str, list[int]]] = {}
+    for word in sorted(strong.keys() | weak.keys()):
+        postings = _kept(strong.get(word, {}), weak.get(word, []))
+        shards.setdefault(shard_name(word, WORD_KEY), {})[word] = postings
+    for key in titles:
+        titles[key].sort(key=lambda record: record[0])
+    manifest = {
+        "version": 1,
+        "size": size,
+        "bucket_bits": BUCKET_BITS,
+        "title_key": TITLE_KEY,
+        "word_key": WORD_KEY,
+        "separator": graph.config.title_separator,
+        "titles": sorted(titles),
+        "words": sorted(shards),
+    }
+    return SearchIndex(manifest, titles, shards, docs)
+
+
+def _kept(strong: dict[int, int], weak: list[int]) -> list[int]:
+    """A word's postings as id, where: title and summary pages first (capped), then
+    body-only pages, shortest body first (capped)."""
+    flat: list[int] = []
+    for n in sorted(strong)[:SUMMARY_POSTINGS]:
+        flat += [n, strong[n]]
+    kept = 0
+    for n in weak:
+        if kept == BODY_POSTINGS:
+            break
+        if n not in strong:
+            flat += [n, 4]
+            kept += 1
+    return flat
+
+
+def title_path(key: str) -> str:
+    """Output path of a title shard."""
+    return f"{SEARCH_DIR}t/{key}.json"
+
+
+def word_path(key: str) -> str:
+    """Output path of a word shard."""
+    return f"{SEARCH_DIR}w/{key}.json"
+
+
+def docs_path(bucket: int) -> str:
+    """Output path of a document file."""
+    return f"{SEARCH_DIR}d/{bucket}.json"
+
+
+def search_jobs(graph: SiteGraph) -> list[tuple[str, str, int]]:
+    """(kind, key, number) of every part of the index."""
+    index = search_index(graph)
+    jobs = [("search", "", 0)]
+    jobs += [("search_titles", key, 0) for key in index.manifest["titles"]]
+    jobs += [("search_words", key, 0) for key in index.manifest["words"]]
+    jobs += [("search_docs", "", bucket) for bucket in sorted(index.docs)]
+    return jobs
+
+
+def part_path(kind: str, key: str, number: int) -> str:
+    """The output path of one part of the index."""
+    match kind:
+        case "search_titles":
+            return title_path(key)
+        case "search_words":
+            return word_path(key)
+        case "search_docs":
+            return docs_path(number)
+    return MANIFEST
+
+
+def part(graph: SiteGraph, kind: str, key: str, number: int) -> Any:
+    """The JSON value of one part of the index."""
+    index = search_index(graph)
+    match kind:
+        case "search_titles":
+            return index.titles[key]
+        case "search_words":
+            return index.words[key]
+        case "search_docs":
+            return index.docs[number]
+    return index.manifest

@@ -10,7 +10,7 @@ is split into small static files under `search/` (the theme's search.js reads th
 - `search/w/<3 letters>.json`: word shards. For each word starting with those letters,
   the pages that contain it with where (1 title or alias, 2 summary, 4 body), as a flat
   `[id, where, id, where, ...]`. Body-only matches of a word are capped (BODY_POSTINGS,
-  shortest body first): they rank last, and a word in every body says little.
+  lowest ids first): they rank last, and a word in every body says little.
 - `search/d/<n>.json`: the documents, 32 id slots a file: what a result shows (title,
   URL, kind, meaning line) for the few ids a query displays.
 
@@ -139,7 +139,7 @@ def _build(graph: SiteGraph) -> SearchIndex:
     ids, size = stable_ids([page_id for page_id, _, _ in records])
     titles: dict[str, list[list[Any]]] = {}
     strong: dict[str, dict[int, int]] = {}  # word -> id -> where (1 title, 2 summary)
-    weak: dict[str, list[int]] = {}  # word -> ids whose body holds it, shortest body first
+    weak: dict[str, list[int]] = {}  # word -> ids whose body holds it, by id
     docs: dict[int, dict[str, dict[str, Any]]] = {}
     bodies = []
     for page_id, doc, body in records:
@@ -155,10 +155,11 @@ def _build(graph: SiteGraph) -> SearchIndex:
                 pages[n] = pages.get(n, 0) | where
         body_words = word_set(body)
         bodies.append((len(body_words), page_id, n, body_words))
-    # a word means more in a short body: body-only postings keep the shortest bodies first;
-    # a word whose list is full is left out by a set difference, so common words cost
-    # nothing past their first few hundred pages
-    bodies.sort(key=lambda b: (b[0], b[1]))
+    # body-only postings keep the first pages by id: an order no edit of another page
+    # moves, so an edit changes only the shards of the words it adds or removes; a word
+    # whose list is full is left out by a set difference, so common words cost nothing
+    # past their first few hundred pages
+    bodies.sort(key=lambda b: b[2])
     full: set[str] = set()
     for _, _, n, body_words in bodies:
         for word in body_words - full:
@@ -189,7 +190,7 @@ def _build(graph: SiteGraph) -> SearchIndex:
 
 def _kept(strong: dict[int, int], weak: list[int]) -> list[int]:
     """A word's postings as id, where: title and summary pages first (capped), then
-    body-only pages, shortest body first (capped)."""
+    body-only pages by id (capped)."""
     flat: list[int] = []
     for n in sorted(strong)[:SUMMARY_POSTINGS]:
         flat += [n, strong[n]]

@@ -253,6 +253,101 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]
         yield update
 
 
+@cli.command("serve")
+@source_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; only this machine can connect unless you change it.",
+)
+@click.option(
+    "--port",
+    "-p",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@drafts_option
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@click.option(
+    "--base-url",
+    callback=_base_url,
+    default=None,
+    help="Override base_url from content/site.yaml; its path is where the site is served.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write every rebuild to this folder.  [default: write nothing]",
+)
+@click.option("--no-cache", is_flag=True, help="Ignore and don't update .glossary-cache/.")
+@debug_option
+def serve_command(
+    source: Path,
+    host: str,
+    port: int,
+    drafts: bool,
+    open_browser: bool,
+    base_url: str | None,
+    out: Path | None,
+    no_cache: bool,
+    debug: bool,
+) -> None:
+    """Preview the site: build, serve over HTTP, rebuild and reload on every change."""
+    from glossary_site.commands.serve.app import ServeOptions, serve
+    from glossary_site.commands.serve.server import PortInUse
+
+    _require_folder(source)
+    build_options = BuildOptions(out=out, drafts=drafts, base_url=base_url, use_cache=not no_cache)
+    options = ServeOptions(build_options, host=host, port=port, open_browser=open_browser)
+    gc.enable()  # a long-running process: its garbage must go
+    try:
+        serve(source, options, _ServeReporter(source), lambda: _progress(enabled=True))
+    except PortInUse as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:
+        _internal_error(exc, debug)
+
+
+class _ServeReporter:
+    """How `glossary serve` reports builds in the terminal."""
+
+    def __init__(self, source: Path):
+        self.source = source
+
+    def ready(self, url: str, outcome: Any) -> None:
+        if outcome.ok:
+            snapshot = outcome.snapshot
+            click.echo(f"Built {snapshot.pages} pages in {outcome.seconds:.2f} s.")
+        else:
+            self._failed(outcome)
+        click.echo(f"Serving at {url}  (Ctrl-C to stop)")
+
+    def rebuilt(self, what: str, outcome: Any) -> None:
+        ms = outcome.seconds * 1000
+        if outcome.ok:
+            click.echo(f"{what}: {outcome.redone} pages redone in {ms:.0f} ms")
+        else:
+            click.echo(f"{what}: rebuild failed in {ms:.0f} ms; still serving the last good site")
+            self._failed(outcome)
+
+    def _failed(self, outcome: Any) -> None:
+        if outcome.problems:
+            print_problems(outcome.problems, self.source)
+        else:
+            click.echo(outcome.internal, err=True)
+
+
 @cli.command("check")
 @source_option
 @drafts_option

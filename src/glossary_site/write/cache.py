@@ -135,6 +135,21 @@ class Memo(MutableMapping[str, Any]):
     def __len__(self) -> int:
         return len(self.used)
 
+    def carry_over(self) -> None:
+        """Start another build in this process (`glossary serve`): the values this build
+        used become the previous ones, so the next one keeps only what it uses in turn."""
+        if not self.used and self._loaded is None:
+            return
+        shards: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+        for key, value in self.used.items():
+            shards[_shard(key)][key] = value
+        changed = self.added | {
+            i
+            for i in range(SHARDS)
+            if self._loaded is None or len(shards[i]) != len(self._loaded[i])
+        }
+        self._loaded, self.used, self.added = shards, {}, changed
+
     def shards_to_write(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """The shards whose content this build changed (new keys, or keys no longer used)."""
         shards: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
@@ -235,6 +250,7 @@ class BuildCache:
         for name, memo in (("pages", self.pages), ("bodies", self.bodies)):
             for index, shard in memo.shards_to_write():
                 self._write(f"{name}-{index:02d}", shard)
+            memo.added.clear()
         if self._graph is not None:
             snapshot = _encode(self._graph)
             if snapshot != self._graph_read:

@@ -1,0 +1,274 @@
+"""The site a preview serves: built once, then rebuilt in memory on every change.
+
+A `Session` runs the same stages as `glossary build` (so the bytes are the same) but keeps
+what a build keeps in `.glossary-cache/` in memory between rebuilds: parsed pages, rendered
+bodies, resolved references, recommendations, card digests, and every rendered file with
+its key. A rebuild scans the site (reading only files whose stat changed), loads and
+resolves from those memos, and renders only the outputs whose key changed: the keys are
+the pages' declared inputs (what they list, link to, recommend, and their own content), so
+"what a change can affect" is exactly the set of keys it changes, and after any sequence of
+edits the served files equal a fresh build's.
+
+Nothing here writes into the site folder except the cache (and `--out`, when asked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from glossary_site.commands.build import (
+    BuildOptions,
+    _check_collisions,
+    analyse,
+)
+from glossary_site.errors import ContentError, OutputError, Problem
+from glossary_site.load import SourceFile, scan_site
+from glossary_site.write import BuildCache, begin, code_salt, parallel
+
+if TYPE_CHECKING:
+    from glossary_site.commands.build import Progress
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One complete, good build of the site, as served: never changed once published."""
+
+    generation: int
+    base_path: str
+    rendered: dict[str, bytes]  # output path -> bytes
+    keys: dict[str, str]  # output path -> key (its ETag)
+    copied: dict[str, SourceFile]  # static files and theme assets, served from their source
+    pages: int = 0
+
+    def key_of(self, path: str) -> str | None:
+        """The ETag of an output path, or None when the site has no such file."""
+        key = self.keys.get(path)
+        if key is not None:
+            return key
+        item = self.copied.get(path)
+        return f"{item.size:x}-{item.mtime_ns:x}" if item is not None else None
+
+    def has(self, path: str) -> bool:
+        """Whether the site has a file at this output path."""
+        return path in self.rendered or path in self.copied
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one (re)build did."""
+
+    snapshot: Snapshot | None  # the new snapshot, or None when the build failed
+    changed: frozenset[str]  # output paths added, removed or with new bytes
+    redone: int  # outputs rendered again
+    seconds: float
+    problems: tuple[Problem, ...] = ()  # errors when failed, warnings when not
+    internal: str = ""  # a bug of ours, described in one line
+
+    @property
+    def ok(self) -> bool:
+        """Whether the build succeeded."""
+        return self.snapshot is not None
+
+
+@dataclass
+class Session:
+    """The loaded site and its caches, kept in memory between rebuilds."""
+
+    root: Path
+    options: BuildOptions
+    cache: BuildCache = field(init=False)
+    current: Snapshot | None = None
+    _generation: int = 0
+    _cards: tuple[str, dict[str, bytes]] | None = None
+    _records: dict[str, Any] = field(default_factory=dict)  # what --out holds
+    _last_ok: bool = False
+
+    def __post_init__(self) -> None:
+        self.root = self.root.resolve()
+        self.cache = BuildCache(self.root) if self.options.use_cache else BuildCache.disabled()
+
+    def build(
+        self,
+        progress: Progress | None = None,
+        jobs: int | None = None,
+        touched: Iterable[str] = (),
+    ) -> Outcome:
+        """Build or rebuild; the last good snapshot stays current when this one fails.
+
+        `touched` are the files the watcher saw change (relative to the root): they are
+        read again even if their size and times look unchanged (two saves within one
+        tick of the file-system clock, an inode number reused by an editor's rename).
+        """
+        started = time.perf_counter()
+        for path in touched:
+            self.cache.files.pop(path, None)
+        try:
+            with parallel.collector_paused():
+                return self._build(started, progress, jobs)
+        except ContentError as exc:
+            return Outcome(None, frozenset(), 0, time.perf_counter() - started, exc.problems)
+        except OSError as exc:
+            # a file vanished or changed half-way through: the watcher reports it, and the
+            # rebuild it triggers sees a settled folder
+            message = f"a file changed while it was read ({exc}); rebuilding when it settles"
+            where = _relative(self.root, exc.filename) or "content"
+            return Outcome(
+                None, frozenset(), 0, time.perf_counter() - started, (Problem(where, 1, message),)
+            )
+        except OutputError as exc:  # --out cannot be written: the preview still works
+            return Outcome(None, frozenset(), 0, time.perf_counter() - started, internal=str(exc))
+        except Exception as exc:  # a bug of ours must not stop the preview
+            internal = (
+                f"internal error: {type(exc).__name__}: {exc}. This is a bug in glossary-site; "
+                "please report it"
+            )
+            return Outcome(None, frozenset(), 0, time.perf_counter() - started, internal=internal)
+
+    def _build(self, started: float, progress: Progress | None, jobs: int | None) -> Outcome:
+        from glossary_site.render import plan
+
+        if self._last_ok:
+            # keep what the last good build used; a failed build's partial use keeps it all
+            self.cache.pages.carry_over()
+            self.cache.bodies.carry_over()
+        self._last_ok = False
+        scan = scan_site(self.root, self.cache.files)
+        self.cache.files.clear()
+        self.cache.files.update(scan.signatures)
+        analysis = analyse(scan, self.options, self.cache)
+        site, graph = analysis.site, analysis.graph
+        outputs = plan(graph)
+        _check_collisions(graph, outputs, site)
+        rendered, keys, redone = self._render(graph, site, outputs, progress, jobs)
+        copied = {item.path: item for item in [*site.static, *site.theme.assets]}
+        previous = self.current
+        changed = _changed(previous, rendered, keys, copied)
+        self._generation += 1
+        snapshot = Snapshot(
+            self._generation,
+            graph.config.base_path,
+            rendered,
+            keys,
+            copied,
+            sum(1 for p in rendered if p.endswith(".html")),
+        )
+        if self.options.out is not None:
+            self._write_out(snapshot, scan)
+        self.current = snapshot
+        self._last_ok = True
+        warnings = tuple(p for p in analysis.problems if p.severity == "warning")
+        return Outcome(snapshot, changed, redone, time.perf_counter() - started, warnings)
+
+    def _render(
+        self,
+        graph: Any,
+        site: Any,
+        outputs: list[Any],
+        progress: Progress | None,
+        jobs: int | None,
+    ) -> tuple[dict[str, bytes], dict[str, str], int]:
+        from glossary_site.render import Renderer, keyed, render_job
+
+        # a page is a function of its inputs, the settings, the templates and this code
+        salt = hashlib.blake2b(
+            f"{code_salt()}{site.theme.digest}{graph.config!r}".encode(), digest_size=16
+        ).hexdigest()
+        renderer = Renderer(graph, theme=site.theme, salt=salt)
+        renderer.prepare(self._card_memo(salt))
+        before = self.current
+        rendered: dict[str, bytes] = {}
+        keys: dict[str, str] = {}
+        todo = []
+        for job in outputs:
+            path, key, _ = keyed(renderer, job)
+            keys[path] = key
+            if before is not None and before.keys.get(path) == key:
+                rendered[path] = before.rendered[path]
+            else:
+                todo.append(job)
+        done = len(outputs) - len(todo)
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress("render", done, len(outputs))
+
+        workers = jobs if jobs is not None else (self.options.jobs or parallel.default_jobs())
+        for result in parallel.iter_ordered(render_job, renderer, todo, workers, 32, advance):
+            assert result.data is not None  # the renderer was given no previous keys
+            rendered[result.path] = result.data
+        return rendered, keys, len(todo)
+
+    def _card_memo(self, salt: str) -> dict[str, bytes]:
+        """Card digests made with these settings and templates: the cache's on the first
+        build, then this session's own (a new salt starts an empty memo)."""
+        if self._cards is None:
+            self._cards = (salt, self.cache.cards(salt))
+        elif self._cards[0] != salt:
+            self._cards = (salt, {})
+        return self._cards[1]
+
+    def _write_out(self, snapshot: Snapshot, scan: Any) -> None:
+        """With --out, mirror the snapshot into that folder the way `glossary build` does."""
+        from glossary_site.commands.build import _check_output_location, output_folder
+
+        out = output_folder(self.root, self.options)
+        _check_output_location(self.root, out)
+        earlier = self._records or self.cache.previous_output(out)
+        staging = begin(out, earlier)
+        try:
+            for path, data in snapshot.rendered.items():
+                key = snapshot.keys[path]
+                same = staging.previous.get(path)
+                staging.put(path, key, None if same and same.digest == key else data)
+            for item in snapshot.copied.values():
+                staging.copy(item.path, item.source, f"file:{item.size}:{item.mtime_ns}")
+            staging.commit()
+        except BaseException:
+            staging.abort()
+            raise
+        staging.wait()
+        self._records = dict(staging.written)
+        self.cache.save(out, staging.written, "")
+
+    def save_cache(self) -> None:
+        """Persist the memos for the next `glossary serve` or `glossary build`."""
+        self.cache.save()
+
+
+def _changed(
+    before: Snapshot | None,
+    rendered: dict[str, bytes],
+    keys: dict[str, str],
+    copied: dict[str, SourceFile],
+) -> frozenset[str]:
+    """Output paths whose bytes differ from the previous snapshot's, or that came or went."""
+    if before is None:
+        return frozenset([*rendered, *copied])
+    changed = {p for p, k in keys.items() if before.keys.get(p) != k}
+    changed |= set(before.rendered) - set(rendered)
+    for path, item in copied.items():
+        old = before.copied.get(path)
+        if old is None or (old.size, old.mtime_ns, old.source) != (
+            item.size,
+            item.mtime_ns,
+            item.source,
+        ):
+            changed.add(path)
+    changed |= set(before.copied) - set(copied)
+    return frozenset(changed)
+
+
+def _relative(root: Path, filename: Any) -> str:
+    if not filename:
+        return ""
+    try:
+        return Path(str(filename)).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(filename)

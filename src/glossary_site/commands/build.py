@@ -14,7 +14,7 @@ import hashlib
 import os
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,10 +93,13 @@ def analyse(
     cache: BuildCache,
     timings: dict[str, float] | None = None,
     keep_going: bool = False,
+    decoded: MutableMapping[str, Any] | None = None,
 ) -> Analysis:
     """Stages 1 and 2; raises ContentError listing every error found. With `keep_going`
     (for `check`), errors too come back in the analysis whenever a graph could be made,
-    so the warnings about the graph are not lost."""
+    so the warnings about the graph are not lost.
+
+    `decoded`: pages already made from the cache's records (kept by `glossary serve`)."""
     from glossary_site.load import load_site
     from glossary_site.render import template_problems
     from glossary_site.resolve import resolve
@@ -104,7 +107,7 @@ def analyse(
     timings = timings if timings is not None else {}
     jobs = options.jobs or parallel.default_jobs()
     started = time.perf_counter()
-    loaded = load_site(scan, _load_options(options), cache.pages)
+    loaded = load_site(scan, _load_options(options), cache.pages, decoded)
     timings["load"] = time.perf_counter() - started
     problems = list(loaded.problems)
     if loaded.site is None:

@@ -106,13 +106,20 @@ class LoadResult:
 
 
 def load_site(
-    scan: Scan, options: LoadOptions, memo: MutableMapping[str, Any] | None = None
+    scan: Scan,
+    options: LoadOptions,
+    memo: MutableMapping[str, Any] | None = None,
+    decoded: MutableMapping[str, Any] | None = None,
 ) -> LoadResult:
-    """Parse a scanned site into typed pages; every problem is collected."""
+    """Parse a scanned site into typed pages; every problem is collected.
+
+    `decoded` (optional) keeps the frozen pages made from `memo`'s records under the same
+    keys, for a process that loads the site again and again (`glossary serve`)."""
     problems: list[Problem] = list(scan.problems)
     config = _load_config(Path(scan.root), scan.config_raw, options, problems)
     broken: list[str] = []
-    pages = _parse_sources(scan.sources, memo if memo is not None else {}, problems, broken)
+    memo = memo if memo is not None else {}
+    pages = _parse_sources(scan.sources, memo, problems, broken, decoded)
     if config is None:
         return LoadResult(None, tuple(problems))
     pages = _dated(pages, scan, config, memo if memo is not None else {})
@@ -182,10 +189,18 @@ def _parse_sources(
     memo: MutableMapping[str, Any],
     problems: list[Problem],
     broken: list[str],
+    decoded: MutableMapping[str, Any] | None = None,
 ) -> list[Page]:
     pages = []
     for source in sources:
-        result = _cached_page(source, memo)
+        key = source.digest + source.rel
+        result = decoded.get(key) if decoded is not None else None
+        if result is not None:
+            memo.get(key)  # still used: the memo keeps it for the next build
+        else:
+            result = _cached_page(source, memo)
+            if decoded is not None:
+                decoded[key] = result
         if isinstance(result, list):
             problems += result
             broken.append(_page_id(source))

@@ -23,6 +23,7 @@ from glossary_site.commands.build import BuildOptions
 from glossary_site.commands.serve.session import Session, Snapshot
 from glossary_site.errors import ContentError
 from glossary_site.write import MARKER
+from serve_preview import copy_basic
 
 AREAS = ["margin", "options", "risk"]
 TITLES = ["Initial Margin", "Premium", "Strike", "Mark Price", "Funding Rate", "Leverage"]
@@ -240,3 +241,15 @@ class ServeMatchesFreshBuild(RuleBasedStateMachine):
 
 
 TestServeMatchesFreshBuild = ServeMatchesFreshBuild.TestCase
+
+
+def test_a_first_build_reads_intact_files_of_the_last_build_and_renders_the_rest(tmp_path):
+    root = copy_basic(tmp_path / "site")
+    build_in(root)
+    tampered = root / "build/definition/premium/index.html"
+    tampered.write_bytes(tampered.read_bytes().replace(b"Premium", b"Tampered"))
+    outcome = Session(root, BuildOptions(jobs=1)).build(jobs=1)
+    assert outcome.ok
+    assert 0 < outcome.redone < len(outcome.snapshot.rendered) / 2
+    assert served_files(outcome.snapshot) == fresh_build(root)
+    assert b"Tampered" not in outcome.snapshot.rendered["definition/premium/index.html"]

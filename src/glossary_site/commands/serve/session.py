@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from glossary_site.commands.build import (
 )
 from glossary_site.errors import ContentError, OutputError, Problem
 from glossary_site.load import SourceFile, scan_site
-from glossary_site.write import BuildCache, begin, code_salt, parallel
+from glossary_site.write import BuildCache, begin, code_salt, parallel, still_there
 
 if TYPE_CHECKING:
     from glossary_site.commands.build import Progress
@@ -87,6 +87,8 @@ class Session:
     _cards: tuple[str, dict[str, bytes]] | None = None
     _records: dict[str, Any] = field(default_factory=dict)  # what --out holds
     _last_ok: bool = False
+    _env: tuple[str, Any] | None = None
+    _decoded: dict[str, Any] = field(default_factory=dict)  # frozen pages by cache key
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -140,10 +142,13 @@ class Session:
         scan = scan_site(self.root, self.cache.files)
         self.cache.files.clear()
         self.cache.files.update(scan.signatures)
-        analysis = analyse(scan, self.options, self.cache)
+        decoded = _Generations(self._decoded)
+        analysis = analyse(scan, self.options, self.cache, decoded=decoded)
+        self._decoded = decoded.now
         site, graph = analysis.site, analysis.graph
         outputs = plan(graph)
-        _check_collisions(graph, outputs, site)
+        if site.static:  # only static files can collide with generated ones
+            _check_collisions(graph, outputs, site)
         rendered, keys, redone = self._render(graph, site, outputs, progress, jobs)
         copied = {item.path: item for item in [*site.static, *site.theme.assets]}
         previous = self.current
@@ -178,9 +183,10 @@ class Session:
         salt = hashlib.blake2b(
             f"{code_salt()}{site.theme.digest}{graph.config!r}".encode(), digest_size=16
         ).hexdigest()
-        renderer = Renderer(graph, theme=site.theme, salt=salt)
+        renderer = Renderer(graph, theme=site.theme, salt=salt, _env=self._environment(site.theme))
         renderer.prepare(self._card_memo(salt))
         before = self.current
+        built = self._last_build_output() if before is None else None
         rendered: dict[str, bytes] = {}
         keys: dict[str, str] = {}
         todo = []
@@ -189,6 +195,8 @@ class Session:
             keys[path] = key
             if before is not None and before.keys.get(path) == key:
                 rendered[path] = before.rendered[path]
+            elif built is not None and (data := built.read(path, key)) is not None:
+                rendered[path] = data
             else:
                 todo.append(job)
         done = len(outputs) - len(todo)
@@ -204,6 +212,23 @@ class Session:
             assert result.data is not None  # the renderer was given no previous keys
             rendered[result.path] = result.data
         return rendered, keys, len(todo)
+
+    def _environment(self, theme: Any) -> Any:
+        """The Jinja environment of these templates: compiled once, until they change."""
+        from glossary_site.render.renderer import environment
+
+        if self._env is None or self._env[0] != theme.digest:
+            self._env = (theme.digest, environment(theme))
+        return self._env[1]
+
+    def _last_build_output(self) -> _BuiltFiles | None:
+        """The files `glossary build` last wrote, where the cache vouches for them: a first
+        build reads those whose key still matches instead of rendering them (read only)."""
+        from glossary_site.commands.build import output_folder
+
+        out = output_folder(self.root, self.options)
+        records = still_there(out, self.cache.previous_output(out))
+        return _BuiltFiles(out, records) if records else None
 
     def _card_memo(self, salt: str) -> dict[str, bytes]:
         """Card digests made with these settings and templates: the cache's on the first
@@ -240,6 +265,51 @@ class Session:
     def save_cache(self) -> None:
         """Persist the memos for the next `glossary serve` or `glossary build`."""
         self.cache.save()
+
+
+@dataclass(frozen=True, slots=True)
+class _BuiltFiles:
+    """An output folder of `glossary build` and the records of its untouched files."""
+
+    out: Path
+    records: dict[str, Any]
+
+    def read(self, path: str, key: str) -> bytes | None:
+        """The file's bytes if it holds the output of this key, else None."""
+        record = self.records.get(path)
+        if record is None or record.digest != key:
+            return None
+        try:
+            with open(self.out / path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        return data if len(data) == record.size else None
+
+
+class _Generations(MutableMapping[str, Any]):
+    """Values of the last build, carried into this one as they are used (the rest goes)."""
+
+    def __init__(self, before: dict[str, Any]):
+        self.before = before
+        self.now: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.now:
+            self.now[key] = self.before[key]
+        return self.now[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.now[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        self.now.pop(key, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.now)
+
+    def __len__(self) -> int:
+        return len(self.now)
 
 
 def _changed(

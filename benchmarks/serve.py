@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Benchmark `glossary serve` on the shared synthetic corpus (default 10,000 entries).
+
+    python benchmarks/serve.py                    # 10,000 entries, 20 edits of each kind
+    python benchmarks/serve.py --entries 1000 --edits 5
+
+Measured as a browser sees it: the time from a file's save to the new text in the served
+page, polling the server over HTTP (a request that arrives during a rebuild waits for it,
+so the first answer with the new text marks the end of the rebuild). Scenarios:
+
+  cold          `glossary serve --no-cache` from start to the first page answered, against
+                `glossary build --no-cache` of the same corpus
+  warm          `glossary serve` with a filled .glossary-cache/, start to first page answered
+  body edit     one definition's body edited (a different one each time)
+  title edit    one entry's title edited: every page listing, linking to or mentioning it
+                changes; the snapshot is published whole, so once the entry's page shows
+                the new title every affected page does too (checked at the end)
+  memory        the serving process's resident set (VmRSS now, VmHWM peak)
+
+At the end the whole served site is compared with a fresh `glossary build --no-cache` of
+the edited corpus, byte for byte (the injected reload script aside).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from corpus import GEN  # noqa: E402
+
+TARGETS = {"body edit": 0.300, "title edit": 1.5, "warm start": 3.0}
+SCRIPT = re.compile(rb"<script data-glossary-serve>.*?</script>", re.S)
+
+
+def glossary(*args: str) -> list[str]:
+    return [sys.executable, "-m", "glossary_site", *args]
+
+
+def generate(site: Path, entries: int) -> None:
+    if (site / "content").is_dir():
+        return
+    command = [sys.executable, str(GEN), "--entries", str(entries), "--format", "glossary"]
+    subprocess.run([*command, "--out", str(site)], check=True, capture_output=True)
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+class Server:
+    """A `glossary serve` subprocess."""
+
+    def __init__(self, site: Path, *args: str):
+        started = time.perf_counter()
+        self.process = subprocess.Popen(
+            glossary("serve", "--source", str(site), "--port", "0", *args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = ""
+        while "Serving at" not in line:
+            line = self.process.stdout.readline()
+            if not line:
+                raise SystemExit("glossary serve exited before serving")
+        url = line.split()[2]
+        self.port = int(url.split(":")[2].split("/")[0])
+        self.base = "/" + url.split("/", 3)[3]
+        status, _ = get(self.port, self.base)
+        self.ready = time.perf_counter() - started
+        assert status == 200, status
+
+    def memory_mb(self) -> tuple[float, float]:
+        fields = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            fields[name] = value
+        return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=30)
+
+
+def wait_for(port: int, path: str, text: bytes, limit: float = 120.0) -> float:
+    """Seconds from now until `path` is served containing `text`."""
+    started = time.perf_counter()
+    while True:
+        _, body = get(port, path)
+        elapsed = time.perf_counter() - started
+        if text in body:
+            return elapsed
+        if elapsed > limit:
+            raise SystemExit(f"{path} never showed {text!r}")
+        time.sleep(0.002)
+
+
+def edit_bodies(server: Server, site: Path, count: int) -> list[float]:
+    files = sorted((site / "content/definition").glob("*.md"))[::7][:count]
+    times = []
+    for n, path in enumerate(files):
+        mark = f"benchbody{n}x".encode()
+        text = path.read_text(encoding="utf-8") + f"\nA closing line benchbody{n}x.\n"
+        path.write_text(text, encoding="utf-8")
+        times.append(wait_for(server.port, f"{server.base}definition/{path.stem}/", mark))
+        time.sleep(0.2)
+    return times
+
+
+def edit_titles(server: Server, site: Path, count: int) -> list[float]:
+    files = sorted((site / "content/definition").glob("*.md"))[3::11][:count]
+    times = []
+    for n, path in enumerate(files):
+        title = f"Benchtitle {n} Zq"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            re.sub(r"(?m)^title: .*$", f'title: "{title}"', text, count=1), encoding="utf-8"
+        )
+        url = f"{server.base}definition/{path.stem}/"
+        times.append(wait_for(server.port, url, title.encode()))
+        time.sleep(0.2)
+    return times
+
+
+def mismatches(server: Server, site: Path, work: Path) -> tuple[int, int]:
+    """Files whose served bytes differ from a fresh build's, and files compared."""
+    out = work / "check"
+    subprocess.run(
+        glossary("build", "-s", str(site), "-o", str(out), "--no-cache", "-q"), check=True
+    )
+    wrong = compared = 0
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if not path.is_file() or rel == ".glossary-build":
+            continue
+        url = server.base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        _, body = get(server.port, url)
+        compared += 1
+        wrong += SCRIPT.sub(b"", body) != path.read_bytes()
+    return wrong, compared
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="serve-bench-"))
+    site = work / "site"
+    generate(site, args.entries)
+    shutil.rmtree(site / ".glossary-cache", ignore_errors=True)
+    rows = []
+    build_cold = timed(
+        glossary("build", "-s", str(site), "-o", str(work / "cold"), "--no-cache", "-q")
+    )
+    server = Server(site, "--no-cache")
+    server.stop()
+    rows.append(
+        ("cold start (--no-cache)", server.ready, f"<= build --no-cache {build_cold:.2f} s")
+    )
+    timed(glossary("build", "-s", str(site), "-o", str(work / "warm"), "-q"))  # fills the cache
+    server = Server(site)
+    rows.append(("warm start", server.ready, "<= 3.00 s"))
+    try:
+        bodies = edit_bodies(server, site, args.edits)
+        titles = edit_titles(server, site, args.edits)
+        rss, peak = server.memory_mb()
+        wrong, compared = mismatches(server, site, work)
+    finally:
+        server.stop()
+    rows.append((f"body edit (median of {len(bodies)})", statistics.median(bodies), "<= 0.30 s"))
+    rows.append((f"title edit (median of {len(titles)})", statistics.median(titles), "<= 1.50 s"))
+    print(f"glossary serve, {args.entries:,} entries ({work})")
+    for name, seconds, target in rows:
+        print(f"  {name:32} {seconds:7.2f} s   target {target}")
+    print(f"  {'body edits min / max':32} {min(bodies):.2f} / {max(bodies):.2f} s")
+    print(f"  {'title edits min / max':32} {min(titles):.2f} / {max(titles):.2f} s")
+    print(f"  {'memory (RSS now / peak)':32} {rss:,.0f} / {peak:,.0f} MB   target < 1,000 MB")
+    print(f"  {'served = fresh build':32} {compared - wrong:,} of {compared:,} files identical")
+
+
+if __name__ == "__main__":
+    main()

@@ -147,8 +147,7 @@ class Session:
         self._decoded = decoded.now
         site, graph = analysis.site, analysis.graph
         outputs = plan(graph)
-        if site.static:  # only static files can collide with generated ones
-            _check_collisions(graph, outputs, site)
+        _check_collisions(graph, outputs, site)
         rendered, keys, redone = self._render(graph, site, outputs, progress, jobs)
         copied = {item.path: item for item in [*site.static, *site.theme.assets]}
         previous = self.current

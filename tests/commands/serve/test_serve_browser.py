@@ -77,18 +77,3 @@ def test_a_tab_whose_entry_is_deleted_shows_the_404_page(site, tab):
         status, _, _ = preview.request("/definition/lonely-entry/")
         assert status == 404
 
-
-def test_search_works_in_a_preview_under_a_base_path(site, tab):
-    settings = site / "content/site.yaml"
-    text = settings.read_text(encoding="utf-8")
-    settings.write_text(
-        text.replace("https://basic.test/", "https://me.github.io/my-glossary/"), encoding="utf-8"
-    )
-    with running_preview(site) as preview:
-        assert preview.url.endswith("/my-glossary/")
-        tab.goto(preview.url + "?s=premium")
-        tab.wait_for_selector("#search-results li > a", timeout=15_000)
-        assert "Premium" in tab.locator("#search-results li > a").all_inner_texts()
-        tab.click("#search-results li > a >> nth=0")
-        tab.wait_for_url("**/my-glossary/definition/premium/")
-        assert tab.errors == []

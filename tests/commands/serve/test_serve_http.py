@@ -147,7 +147,6 @@ def test_content_types_carry_a_charset(site):
     with running_preview(site) as preview:
         for path, kind in [
             ("/my-glossary/", "text/html; charset=utf-8"),
-            ("/my-glossary/search-index.json", "application/json; charset=utf-8"),
             ("/my-glossary/sitemap.xml", "application/xml; charset=utf-8"),
             ("/my-glossary/feed.xml", "application/atom+xml; charset=utf-8"),
             ("/my-glossary/robots.txt", "text/plain; charset=utf-8"),

@@ -367,6 +367,11 @@ class _ServeReporter:
     help="Near-duplicate threshold in percent.  [default: site.yaml's, 92]",
 )
 @click.option("--no-cache", is_flag=True, help="Ignore and don't update .glossary-cache/.")
+@click.option(
+    "--auto-links",
+    is_flag=True,
+    help="Instead of findings, print per target how many pages auto-link it.",
+)
 @debug_option
 def check_command(
     source: Path,
@@ -375,12 +380,16 @@ def check_command(
     output_format: str,
     similarity: int | None,
     no_cache: bool,
+    auto_links: bool,
     debug: bool,
 ) -> None:
     """Find broken, ambiguous, duplicate and orphaned entries without building."""
     from glossary_site.commands.check import CheckOptions, check
 
     _require_folder(source)
+    if auto_links:
+        _auto_links(source, drafts, not no_cache, output_format, debug)
+        return
     options = CheckOptions(
         drafts=drafts, strict=strict, similarity=similarity, use_cache=not no_cache
     )
@@ -393,6 +402,19 @@ def check_command(
     else:
         click.echo("No problems found.")
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
+def _auto_links(
+    source: Path, drafts: bool, use_cache: bool, output_format: str, debug: bool
+) -> None:
+    from glossary_site.commands.autolinks import check_auto_links
+
+    with _reporting(source, debug):
+        report = check_auto_links(source, drafts, use_cache)
+    if output_format == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.text())
 
 
 @cli.command("init")

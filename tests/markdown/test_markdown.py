@@ -30,6 +30,10 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> markdown.LinkTable:
         f"content/definition/{slug}.md": page(title, aliases=aliases)
         for slug, (title, aliases) in TITLES.items()
     }
+    # "leverage" is an everyday word: without `always` only "Leverage" mid-sentence links
+    files["content/definition/leverage.md"] = page(
+        "Leverage", aliases=["gearing"], auto_link="always"
+    )
     files["content/area/margin-systems.md"] = area("Margin Systems")
     write_site(root, files)
     site = load_site(scan_site(root), LoadOptions()).site
@@ -156,10 +160,10 @@ def test_word_split_by_formatting_is_not_a_match(table):
     assert anchors(body.html) == []
 
 
-def test_area_mentions_are_recorded_but_entries_win_links(table):
+def test_area_mentions_are_recorded_but_areas_are_not_linked_by_default(table):
     body = render("Margin systems vary by venue.", table)
     assert body.areas_mentioned == ("area/margin-systems",)
-    assert anchors(body.html) == [("/area/margin-systems/", "Margin systems")]
+    assert anchors(body.html) == []
 
 
 def test_wiki_link_by_title_keeps_written_text(table):

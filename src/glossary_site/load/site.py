@@ -243,6 +243,8 @@ def _to_record(result: Page | list[Problem]) -> tuple[Any, ...]:
         result.draft,
         result.auto_link,
         result.extra,
+        result.auto_link_target,
+        result.auto_link_max,
         result.body_line,
         {k: v for k, v in result.lines.items() if not _LIST_ITEM.match(k)},
     )
@@ -279,6 +281,8 @@ def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
         draft,
         auto_link,
         extra_fields,
+        auto_link_target,
+        auto_link_max,
         body_line,
         lines,
     ) = common
@@ -294,6 +298,8 @@ def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
         "draft": draft,
         "auto_link": auto_link,
         "extra": extra_fields,
+        "auto_link_target": auto_link_target,
+        "auto_link_max": auto_link_max,
         "body_line": body_line,
         "lines": lines,
         "digest": digest,
@@ -355,6 +361,8 @@ def _common_fields(
         "draft": meta.draft,
         "auto_link": meta.auto_link,
         "extra": meta.extra,
+        "auto_link_target": meta.auto_link_target,
+        "auto_link_max": meta.auto_link_max,
         "body_line": body_line,
         "lines": flat_lines(mapping),
     }

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from glossary_site._exports import lazy_exports
 
 if TYPE_CHECKING:
-    from glossary_site.markdown.autolink import NameTarget, name_key
+    from glossary_site.markdown.autolink import NameTarget, name_key, name_target
     from glossary_site.markdown.body import (
         LinkTable,
         Options,
@@ -30,6 +30,7 @@ _EXPORTS = {
     "first_sentence": "sentences",
     "h2_sections": "body",
     "name_key": "autolink",
+    "name_target": "autolink",
     "render": "body",
     "render_sections": "body",
 }
@@ -42,6 +43,7 @@ __all__ = [
     "first_sentence",
     "h2_sections",
     "name_key",
+    "name_target",
     "render",
     "render_sections",
 ]

@@ -69,6 +69,7 @@ class Options:
     self_id: str
     allow_html: bool = False
     auto_link: bool = True
+    auto_link_max: int = 10  # auto-links on the whole page, first mentions in reading order
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +84,15 @@ class BodyProblem:
 
 @dataclass(frozen=True, slots=True)
 class RenderedBody:
-    """HTML plus what the body links to and which areas it mentions."""
+    """HTML plus what the body links to (`auto_links`: those it auto-linked) and which
+    areas it mentions."""
 
     html: str
     text: str
     links: tuple[str, ...]
     areas_mentioned: tuple[str, ...]
     problems: tuple[BodyProblem, ...]
+    auto_links: tuple[str, ...] = ()
 
     def record(self) -> tuple[Any, ...]:
         """Builtin values only, for the build cache."""
@@ -99,18 +102,20 @@ class RenderedBody:
             self.links,
             self.areas_mentioned,
             tuple((p.line, p.message, p.code, p.suggestions) for p in self.problems),
+            self.auto_links,
         )
 
     @classmethod
     def from_record(cls, record: tuple[Any, ...]) -> RenderedBody:
         """The inverse of `record`."""
-        html, text, links, areas, problems = record
+        html, text, links, areas, problems, auto = record
         return cls(
             html,
             text,
             tuple(links),
             tuple(areas),
             tuple(BodyProblem(*p[:3], tuple(p[3])) for p in problems),
+            tuple(auto),
         )
 
 
@@ -133,6 +138,8 @@ class _PageState:
     links: dict[str, None] = field(default_factory=dict)
     areas: dict[str, None] = field(default_factory=dict)
     problems: list[BodyProblem] = field(default_factory=list)
+    auto_links: list[str] = field(default_factory=list)
+    auto_left: int = 0
     line_offset: int = 0
     heading_base: int = 2
 
@@ -146,13 +153,13 @@ def render_sections(
     sections: Iterable[Section], table: LinkTable, options: Options
 ) -> list[RenderedBody]:
     """Render the parts of one page in order, auto-linking each target once per page."""
-    state = _PageState(options, table)
+    state = _PageState(options, table, auto_left=options.auto_link_max)
     md = _parser(options.allow_html)
     results = []
     for section in sections:
         state.line_offset = section.line_offset
         state.heading_base = section.heading_base
-        state.links, state.areas, state.problems = {}, {}, []
+        state.links, state.areas, state.problems, state.auto_links = {}, {}, [], []
         env = {"page": state}
         tokens = md.parse(section.text, env)
         if _TOO_DEEP in env:
@@ -165,6 +172,7 @@ def render_sections(
                 tuple(state.links),
                 tuple(state.areas),
                 tuple(state.problems),
+                tuple(state.auto_links),
             )
         )
     return results
@@ -323,13 +331,17 @@ def _site_links(state: StateCore) -> None:
                 _prepare_image(child, page)
     if page.table.names is None:
         return
-    linking = Linking(page.table.names, page.table.hrefs, page.options.self_id, page.linked)
+    linking = Linking(
+        page.table.names, page.table.hrefs, page.options.self_id, page.linked, page.auto_left
+    )
     for i, parent in inlines:
         in_heading = i > 0 and state.tokens[i - 1].type == "heading_open"
         linkable = page.options.auto_link and not in_heading
         parent.children = link_mentions(parent.children or [], linking, linkable)
     for target in linking.new_links:
         _note_link(page, target, explicit=False)
+    page.auto_links += linking.new_links
+    page.auto_left = linking.left
     page.areas.update(linking.areas)
 
 

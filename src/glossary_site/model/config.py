@@ -78,6 +78,10 @@ class SiteConfig(Frozen):
     description: OptionalText = ""
     allow_html: Annotated[bool, Field(strict=True)] = False
     auto_link: Annotated[bool, Field(strict=True)] = True
+    auto_link_areas: Annotated[bool, Field(strict=True)] = False
+    auto_link_exclude: tuple[Text, ...] = ()
+    auto_link_max: Annotated[int, Field(ge=0, le=10_000, strict=True)] = 10
+    tooltips: Annotated[bool, Field(strict=True)] = True
     discover_more: Annotated[int, Field(ge=0, le=100, strict=True)] = 9
     duplicate_similarity: Annotated[int, Field(ge=50, le=100, strict=True)] = 92
     feed_items: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 30

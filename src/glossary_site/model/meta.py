@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -163,7 +163,11 @@ class PageMeta(Frozen):
     aliases: tuple[Name, ...] = ()
     image: ImageMeta | None = None
     draft: Annotated[bool, Field(strict=True)] = False
-    auto_link: Annotated[bool, Field(strict=True)] | None = None
+    # false: no auto-links in this page; "always": also matched where its one-word title
+    # is an everyday word (see markdown/autolink.py)
+    auto_link: Annotated[bool, Field(strict=True)] | Literal["always"] | None = None
+    auto_link_target: Annotated[bool, Field(strict=True)] = True
+    auto_link_max: Annotated[int, Field(ge=0, le=10_000, strict=True)] | None = None
     # anything else a site keeps about a page (Zola's `extra`): passed to templates untouched
     extra: dict[str, Any] = Field(default_factory=dict)
 

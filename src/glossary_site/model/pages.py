@@ -62,7 +62,9 @@ class Page:
     aliases: tuple[str, ...]
     image: Image | None
     draft: bool
-    auto_link: bool | None
+    auto_link: bool | str | None  # None: the site's setting; "always" (see meta.PageMeta)
+    auto_link_target: bool
+    auto_link_max: int | None
     extra: dict[str, Any]  # front matter's `extra:` mapping, for templates
     body_line: int
     lines: dict[str, int]

@@ -24,11 +24,11 @@ from glossary_site.errors import Problem
 from glossary_site.load import LoadedSite
 from glossary_site.markdown import (
     LinkTable,
-    NameTarget,
     Options,
     RenderedBody,
     Resolution,
     name_key,
+    name_target,
 )
 from glossary_site.markdown import body as markdown
 from glossary_site.model import Area, Entry, Page, SiteConfig
@@ -195,34 +195,44 @@ def link_table(site: LoadedSite, index: RefIndex, with_names: bool = True) -> Li
         hrefs={p.id: urls.href(base, urls.page_path(p.kind, p.slug)) for p in pages},
         titles={p.id: p.title for p in pages},
         paths={urls.page_path(p.kind, p.slug): p.id for p in pages},
-        names=_name_automaton(pages) if with_names else None,
+        names=_name_automaton(pages, site.config) if with_names else None,
         base_path=base,
     )
 
 
-def _name_automaton(pages: Sequence[Page]) -> Any:
-    """One Aho-Corasick automaton of every title and alias, built once per build."""
-    titles: dict[str, list[Page]] = defaultdict(list)
-    aliases: dict[str, list[Page]] = defaultdict(list)
+def _name_automaton(pages: Sequence[Page], config: SiteConfig) -> Any:
+    """One Aho-Corasick automaton of every title and alias, built once per build.
+
+    Every name is there (area mentions feed the Glossary box); only names of pages that
+    may be targets (`_is_target`) and not in `auto_link_exclude` lead to a link."""
+    titles: dict[str, list[tuple[Page, str]]] = defaultdict(list)
+    aliases: dict[str, list[tuple[Page, str]]] = defaultdict(list)
     for page in pages:
-        titles[name_key(page.title)].append(page)
+        titles[name_key(page.title)].append((page, page.title))
         for alias in page.aliases:
-            aliases[name_key(alias)].append(page)
+            aliases[name_key(alias)].append((page, alias))
+    excluded = {name_key(name) for name in config.auto_link_exclude}
     automaton = ahocorasick.Automaton()
     for key in sorted(set(titles) | set(aliases)):
         if len(key) < 2:
             continue
         named = titles.get(key) or aliases[key]
-        areas = tuple(
-            sorted(
-                {p.id for p in [*titles.get(key, []), *aliases.get(key, [])] if p.kind == urls.AREA}
-            )
-        )
-        automaton.add_word(key, NameTarget(len(key), _link_target(named), areas))
+        every = [*titles.get(key, []), *aliases.get(key, [])]
+        areas = tuple(sorted({p.id for p, _ in every if p.kind == urls.AREA}))
+        targets = [p for p, _ in named if _is_target(p, config)]
+        target = None if key in excluded or not targets else _link_target(targets)
+        spellings = [(text, p.auto_link == "always") for p, text in every]
+        automaton.add_word(key, name_target(key, spellings, target, areas))
     if len(automaton) == 0:
         return None
     automaton.make_automaton()
     return automaton
+
+
+def _is_target(page: Page, config: SiteConfig) -> bool:
+    if page.kind == urls.AREA and not config.auto_link_areas:
+        return False
+    return page.auto_link_target
 
 
 def _link_target(named: list[Page]) -> str | None:
@@ -281,15 +291,22 @@ def _render_bodies(
 
 def _body_key(page: Page, config: SiteConfig, names: str) -> str:
     """What a body's HTML depends on: its file (digest), the switches, and the site's names."""
-    auto = config.auto_link if page.auto_link is None else page.auto_link
-    text = f"{names}\0{page.id}\0{page.digest}\0{config.allow_html}\0{auto}"
+    options = _options(page, config)
+    text = (
+        f"{names}\0{page.id}\0{page.digest}\0{config.allow_html}\0{options.auto_link}"
+        f"\0{options.auto_link_max}"
+    )
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
+def _options(page: Page, config: SiteConfig) -> Options:
+    auto = config.auto_link if page.auto_link is None else bool(page.auto_link)
+    limit = config.auto_link_max if page.auto_link_max is None else page.auto_link_max
+    return Options(page.id, config.allow_html, auto, limit)
+
+
 def _body_job(page: Page, site: LoadedSite) -> _BodyJob:
-    config = site.config
-    auto = config.auto_link if page.auto_link is None else page.auto_link
-    options = Options(page.id, config.allow_html, auto)
+    options = _options(page, site.config)
     if isinstance(page, Area):
         facets = [
             markdown.Section(f.markdown, f.line - page.body_line, 3, want_text=True)
@@ -301,13 +318,17 @@ def _body_job(page: Page, site: LoadedSite) -> _BodyJob:
 
 def _names_digest(site: LoadedSite) -> str:
     """Everything outside a page that resolving its references or rendering its body reads:
-    every id, title and alias, which are drafts or broken, and the base path."""
+    every id, title and alias, which are drafts or broken, the base path, and what decides
+    which names auto-link (targets, `auto_link: always`, the site's auto-link settings)."""
+    config = site.config
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(site.config.base_path.encode())
+    digest.update(config.base_path.encode())
+    digest.update(repr((config.auto_link_areas, config.auto_link_exclude)).encode())
     for label, pages in (("published", [*site.areas, *site.entries]), ("drafts", site.drafts)):
         digest.update(f"\0{label}\0".encode())
         for page in sorted(pages, key=lambda p: p.id):
-            digest.update(repr((page.id, page.title, page.aliases)).encode())
+            linking = (page.auto_link == "always", page.auto_link_target)
+            digest.update(repr((page.id, page.title, page.aliases, linking)).encode())
     digest.update(repr(sorted(site.broken)).encode())
     return digest.hexdigest()
 

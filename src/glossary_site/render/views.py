@@ -116,6 +116,7 @@ def entry_inputs(ctx: ViewContext, job: Job) -> Inputs:
     page = graph.pages[job.key]
     related = [r for r in graph.related.get(page.id, ()) if not r.startswith("area/")]
     backlinks = shown_backlinks(graph, page.id)
+    linked = [t for t in graph.links.get(page.id, ()) if not t.startswith("area/")]
     return (
         page.digest,
         graph.body_keys[page.id],
@@ -125,6 +126,7 @@ def entry_inputs(ctx: ViewContext, job: Job) -> Inputs:
         ctx.listed(graph.discover.get(page.id, ())),
         ctx.listed(backlinks[: ctx.config.referenced_by]),
         len(backlinks),
+        ctx.listed(linked),  # the body's links: their cards feed the hover definitions
     )
 
 
@@ -140,7 +142,7 @@ def _logo(ctx: ViewContext) -> tuple[str, dict[str, Any] | None]:
 
 def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     """A term or definition page."""
-    *_, related, glossary_ids, discover, backlinks, backlink_total = inputs
+    *_, related, glossary_ids, discover, backlinks, backlink_total, linked = inputs
     graph = ctx.graph
     page = graph.pages[job.key]
     card = ctx.card(page.id)
@@ -176,7 +178,7 @@ def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         path=path,
         trail=trail,
         blocks=blocks,
-        extra={"entry": entry},
+        extra={"entry": entry, "tips": _tips(ctx, [*linked, *related, *discover, *backlinks])},
         template=(f"{page.kind}.html", "entry.html"),
         image=card["image"],
         page_extra=page.extra,
@@ -245,6 +247,18 @@ def links_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         template="links.html",
         extra={"links": links, "pager": pager},
     )
+
+
+def _tips(ctx: ViewContext, listed: list[tuple[str, bytes]]) -> str:
+    """The hover definitions of the entries a page links to, as JSON for a <script> block
+    (empty when the site turns tooltips off): by link path, title, kind and meaning."""
+    if not ctx.config.tooltips:
+        return ""
+    cards = [ctx.card(i) for i in dict.fromkeys(ids_of(tuple(listed)))]
+    if not cards:
+        return ""
+    entries = {c["href"]: [c["title"], c["kind_label"], c["summary"]] for c in cards}
+    return jsonld.dumps({"sep": ctx.config.title_separator, "entries": entries})
 
 
 # ------------------------------------------------------------------- areas

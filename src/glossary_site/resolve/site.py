@@ -352,8 +352,7 @@ def _graph(
     backlinks = _backlinks(related, links)
     members = _members(site.entries, entry_areas)
     glossary = {
-        eid: tuple(dict.fromkeys([*entry_areas[eid], *bodies[eid].areas_mentioned]))
-        for eid in entries
+        eid: glossary_box(entry_areas[eid], bodies[eid].areas_mentioned, members) for eid in entries
     }
     return SiteGraph(
         config=site.config,
@@ -372,6 +371,23 @@ def _graph(
         neighbours=_neighbours(entries, related, links, backlinks),
         hrefs=dict(table.hrefs),
     )
+
+
+GLOSSARY_MENTIONED = 3  # areas a body mentions that the Glossary box adds at most
+GLOSSARY_MAX = 10  # areas in a Glossary box at most
+
+
+def glossary_box(
+    own: Sequence[str], mentioned: Sequence[str], members: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The areas of an entry's Glossary box: its own areas first, then at most three that
+    its body mentions, the most specific (fewest members) first, ten in all at most."""
+    chosen = dict.fromkeys(own)
+    extra = [a for a in dict.fromkeys(mentioned) if a not in chosen]
+    order = {area: n for n, area in enumerate(extra)}
+    extra.sort(key=lambda a: (len(members.get(a, ())), order[a]))
+    chosen.update(dict.fromkeys(extra[:GLOSSARY_MENTIONED]))
+    return tuple(chosen)[:GLOSSARY_MAX]
 
 
 def _backlinks(

@@ -9,8 +9,12 @@ from pathlib import Path
 
 from conftest import jsonld, parse_html
 
+# JSON-LD blocks and the hover definitions' data block: data, never run
+DATA_TYPES = ("application/ld+json", "application/json")
 SCRIPT_OPEN = re.compile(rb'<script type="application/ld\+json">', re.I)
-SCRIPT_BODY = re.compile(rb'<script type="application/ld\+json">(.*?)</script', re.I | re.S)
+SCRIPT_BODY = re.compile(
+    rb'<script type="application/(?:ld\+)?json"[^>]*>(.*?)</script', re.I | re.S
+)
 UNSAFE_SCHEME = ("javascript:", "data:", "vbscript:", "file:")
 
 
@@ -26,8 +30,11 @@ def assert_pages_well_formed(out: Path) -> None:
         for body in SCRIPT_BODY.findall(raw):
             assert b"<!--" not in body and b"</" not in body.lower(), path
             assert "\u2028".encode() not in body and "\u2029".encode() not in body, path
-        scripts = [s for s in doc.iter("script") if s.get("type") != "application/ld+json"]
+        scripts = [s for s in doc.iter("script") if s.get("type") not in DATA_TYPES]
         assert all(s.get("src") and not (s.text or "").strip() for s in scripts), path
+        for data in doc.iter("script"):
+            if data.get("type") == "application/json":
+                json.loads(data.text or "")
         for element in doc.iter():
             if any(name.lower().startswith("on") for name in element.attrib):
                 raise AssertionError(f"{path}: event handler attribute on <{element.tag}>")

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown_it.token import Token
 
@@ -103,8 +103,7 @@ class Linking:
     areas: dict[str, None] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class _Run:
+class _Run(NamedTuple):  # a tuple: made once per text run, and cheap to make
     """Consecutive text tokens of an inline: children[first:last], text[start:end]."""
 
     start: int
@@ -158,12 +157,13 @@ def _visible(children: list[Token], linkable: bool) -> tuple[str, list[_Run]]:
     pos = 0
     depth = 0
     i = 0
-    while i < len(children):
+    count = len(children)
+    while i < count:
         child = children[i]
         if child.type in _TEXTUAL:
             j = i
             start = pos
-            while j < len(children) and children[j].type in _TEXTUAL:
+            while j < count and children[j].type in _TEXTUAL:
                 piece = children[j].content if children[j].type == "text" else "\n"
                 parts.append(piece)
                 pos += len(piece)

@@ -16,6 +16,7 @@ from glossary_site.model.meta import (
     ImageSrc,
     Name,
     OptionalText,
+    Text,
     no_control_characters,
 )
 from glossary_site.model.pages import Author, author_of

@@ -22,6 +22,7 @@ import pytest
 from conftest import generate_corpus, leftovers, page, rename_site, run_cli, tree_bytes
 from faultshim import shim_env
 from glossary_site.write import JOURNAL, MARKER, TMP_TAG
+from glossary_site.write.staging import LOCK_TAG
 
 ENTRIES = 3000
 
@@ -209,7 +210,13 @@ def test_signal_during_load_and_resolve_leaves_previous_output(site):
     before = tree_bytes(site / "build")
     (site / "content/term/new-entry.md").write_text(page("New Entry"), encoding="utf-8")
     proc = start_build(site, "--no-cache", "--jobs", "1")
-    time.sleep(1.2)  # python has started; the site is being read and resolved
+    # the lock beside the output exists once the build runs (its signal handlers are set);
+    # a fixed sleep could land in Python's start-up on a busy machine
+    lock = site / f".build{LOCK_TAG}"
+    deadline = time.monotonic() + 60
+    while not lock.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # the site is being read and resolved
     assert proc.poll() is None and not (site / f".build{TMP_TAG}{proc.pid}").exists()
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

@@ -76,4 +76,3 @@ def test_a_tab_whose_entry_is_deleted_shows_the_404_page(site, tab):
         tab.wait_for_selector("h1:has-text('Page not found')", timeout=15_000)
         status, _, _ = preview.request("/definition/lonely-entry/")
         assert status == 404
-

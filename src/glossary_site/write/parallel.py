@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 import sys
@@ -77,13 +78,12 @@ def _shut_down(pool: Any, finished: bool) -> None:
         pool.close()
         pool.join()
         return
-    workers = list(getattr(pool, "_pool", []))  # multiprocessing keeps its workers there
-    for worker in workers:
-        with contextlib.suppress(Exception):
-            worker.kill()
-    for worker in workers:
-        with contextlib.suppress(Exception):
-            worker.join(SHUTDOWN_SECONDS)
+    # The pool's handler thread replaces dead workers while the pool runs: stop it first,
+    # or it forks new ones (with the signals still blocked) as fast as they are killed.
+    handler = getattr(pool, "_worker_handler", None)
+    if handler is not None:
+        handler._state = multiprocessing.pool.TERMINATE
+    _kill(list(getattr(pool, "_pool", [])))  # multiprocessing keeps its workers there
     lock = getattr(getattr(pool, "_inqueue", None), "_rlock", None)
     if lock is not None and not lock.acquire(False):
         with contextlib.suppress(ValueError):
@@ -93,6 +93,19 @@ def _shut_down(pool: Any, finished: bool) -> None:
     stopper = threading.Thread(target=pool.terminate, daemon=True)
     stopper.start()
     stopper.join(SHUTDOWN_SECONDS)
+    # a worker forked before the handler stopped may still be starting with SIGTERM
+    # blocked, and the interpreter's exit joins every child: SIGKILL cannot be blocked
+    _kill([child for child in multiprocessing.active_children() if child.daemon])
+
+
+def _kill(workers: list[Any]) -> None:
+    """SIGKILL each worker process and reap it (bounded)."""
+    for worker in workers:
+        with contextlib.suppress(Exception):
+            worker.kill()
+    for worker in workers:
+        with contextlib.suppress(Exception):
+            worker.join(SHUTDOWN_SECONDS)
 
 
 @contextlib.contextmanager

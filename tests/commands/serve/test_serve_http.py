@@ -254,7 +254,10 @@ def test_ctrl_c_stops_within_a_second_leaving_nothing_behind(site):
     assert process.returncode == 0
     after = set(os.listdir(site))
     assert after - before <= {".glossary-cache"}
-    assert not [p for p in (site / ".glossary-cache").iterdir() if p.name.endswith(".tmp")]
+    # Ctrl-C may come before the first cache save has begun (a busy machine): then there is
+    # no cache folder, and nothing in it to leave behind either
+    cache = site / ".glossary-cache"
+    assert not [p for p in cache.iterdir() if p.name.endswith(".tmp")] if cache.exists() else True
     group = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True)
     assert group.stdout.strip() == ""
 

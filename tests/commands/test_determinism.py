@@ -284,6 +284,11 @@ FORMAT_EDITS = {
         ("content/site.yaml", "per_page: 3", "per_page: 3\ntimezone: America/New_York"),
     ],
     "undated": [(PREMIUM, "published: 2025-12-24T12:00:00+01:00\n", "")],
+    "summary from the body": [(PREMIUM, "summary: The price paid for an option.\n", "")],
+    "summary with markdown, more marker": [
+        (PREMIUM, "summary: The price", "summary: The *price*"),
+        (PREMIUM, "The premium is all", "Lead.\n<!--more-->\nThe premium is all"),
+    ],
 }
 
 

@@ -274,3 +274,78 @@ def test_a_new_commit_rebuilds_git_dated_pages_like_a_fresh_build(tmp_path):
     assert _jsonld_article(root, "definition/x")["dateModified"] == "2025-06-07T17:09:10+09:00"
     build_in(root, use_cache=False, out=tmp_path / "clean")
     assert tree_bytes(root / "build") == tree_bytes(tmp_path / "clean")
+
+
+# ----------------------------------------------------------------- summary
+
+
+def _entry_page(root, rel):
+    doc = parse_html(root / "build" / rel / "index.html")
+    (lead,) = [p for p in doc.iter("p") if "lead" in (p.get("class") or "").split()]
+    (body,) = [d for d in doc.iter("div") if d.get("class") == "entry-body"]
+    (meta,) = [m for m in doc.iter("meta") if m.get("name") == "description"]
+    return doc, lead, body, meta.get("content")
+
+
+NO_SUMMARY = "---\ntitle: X\npublished: 2026-01-02\nareas: [margin]\n---\n{}"
+
+
+def test_summary_defaults_to_the_first_paragraph_shown_once(tmp_path):
+    body = "First *para* with `code`.\n\nSecond para.\n"
+    root = write_site(tmp_path / "site", {**BASE, "content/term/x.md": NO_SUMMARY.format(body)})
+    build_in(root)
+    doc, lead, body_div, description = _entry_page(root, "term/x")
+    assert text_of(lead) == "Meaning ⎊ First para with code."
+    assert [e.tag for e in lead.iter() if e.tag in ("em", "code")] == ["em", "code"]
+    assert text_of(body_div) == "Second para."
+    assert description == "First para with code."
+    assert _jsonld_article(root, "term/x")["description"] == (
+        "Meaning ⎊ First para with code. ⎊ Term"
+    )
+
+
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_text_before_more_is_the_summary_and_the_marker_is_never_shown(tmp_path, allow_html):
+    body = "Lead one.\n\nLead two.\n<!--more-->\n\nThe rest.\n\n```\n<!--more-->\n```\n"
+    root = write_site(
+        tmp_path / "site",
+        {**BASE, "content/term/x.md": NO_SUMMARY.format(body)},
+        SITE_YAML + f"allow_html: {str(allow_html).lower()}\n",
+    )
+    build_in(root)
+    _, lead, body_div, description = _entry_page(root, "term/x")
+    assert description == "Lead one. Lead two."
+    assert text_of(lead) == "Meaning ⎊ Lead one. Lead two."
+    assert text_of(body_div) == "The rest. <!--more-->"  # the one in a code block stays
+    html = (root / "build/term/x/index.html").read_text()
+    assert html.count("&lt;!--more--&gt;") == 1 and "<!--more-->" not in html
+
+
+def test_a_written_summary_renders_its_markdown_and_is_plain_in_meta(tmp_path):
+    front = (
+        "---\ntitle: X\nsummary: 'Uses `code`, *emphasis* and [a link](/term/leverage/)'\n"
+        "published: 2026-01-02\n---\nFirst.\n\n<!--more-->\n\nSecond.\n"
+    )
+    root = write_site(tmp_path / "site", {**BASE, "content/term/x.md": front})
+    build_in(root)
+    _, lead, body_div, description = _entry_page(root, "term/x")
+    assert description == "Uses code, emphasis and a link"
+    assert [(a.get("href"), text_of(a)) for a in lead.iter("a")] == [("/term/leverage/", "a link")]
+    assert text_of(body_div) == "First. Second."  # a written summary hides nothing
+    assert _jsonld_article(root, "term/x")["description"] == (
+        "Meaning ⎊ Uses code, emphasis and a link ⎊ Term"
+    )
+
+
+def test_no_summary_and_no_paragraph_is_an_error(tmp_path):
+    assert problems_of(tmp_path, {"content/term/x.md": NO_SUMMARY.format("## Only\n")}) == [
+        "content/term/x.md:1: missing 'summary': write one, or begin the body with a paragraph "
+        "(or text before <!--more-->)"
+    ]
+
+
+def test_a_broken_link_in_a_summary_is_reported_at_its_line(tmp_path):
+    front = "---\ntitle: X\npublished: 2026-01-02\nsummary: See [[Nowhere Else]]\n---\nB.\n"
+    assert problems_of(tmp_path, {"content/term/x.md": front}) == [
+        "content/term/x.md:4: 'Nowhere Else' does not match any page"
+    ]

@@ -75,15 +75,25 @@ class LoadedSite:
 
 class PageTexts(Mapping[str, str]):
     """Page bodies by page id, read on first use: a warm build only reads the bodies it has
-    to render again, from the file (unchanged files were not even read by the scan)."""
+    to render again, from the file (unchanged files were not even read by the scan).
+    Lines a page does not show (a lead taken as its summary, `<!--more-->`) come back
+    blank, so every other line keeps its number."""
 
-    def __init__(self, sources: Iterable[PageSource]):
+    def __init__(self, sources: Iterable[PageSource], hidden: Mapping[str, tuple[int, ...]]):
         self._sources = {_page_id(s): s for s in sources}
+        self._hidden = hidden
 
     def __getitem__(self, page_id: str) -> str:
         source = self._sources[page_id]
         raw = source.raw if source.raw is not None else read_file(source.path)
-        return split(decode(raw)).body
+        body = split(decode(raw)).body
+        hidden = self._hidden.get(page_id)
+        if not hidden:
+            return body
+        lines = body.split("\n")
+        for n in hidden:
+            lines[n] = ""
+        return "\n".join(lines)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._sources)
@@ -139,7 +149,9 @@ def load_site(
         theme=scan.theme,
         image_sizes=sizes,
         broken=tuple(sorted(broken)),
-        texts=PageTexts(scan.sources),
+        texts=PageTexts(
+            scan.sources, {p.id: p.hidden for p in pages if isinstance(p, Entry) and p.hidden}
+        ),
         shallow=scan.git is not None and scan.git.shallow,
     )
     return LoadResult(site, tuple(problems))
@@ -261,6 +273,9 @@ def _to_record(result: Page | list[Problem]) -> tuple[Any, ...]:
             tuple((r.text, r.line) for r in result.areas),
             tuple((r.text, r.line) for r in result.related),
             author,
+            result.summary_markdown,
+            result.summary_line,
+            result.hidden,
         ),
     )
 
@@ -307,13 +322,16 @@ def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
     if kind_of_record == "area":
         intro, facets = extra
         return Area(**fields, intro=intro, facets=tuple(Facet(*f) for f in facets))
-    summary, areas, related, author = extra
+    summary, areas, related, author, summary_markdown, summary_line, hidden = extra
     return Entry(
         **fields,
         summary=summary,
         areas=tuple(Ref(*r) for r in areas),
         related=tuple(Ref(*r) for r in related),
         author=None if author is None else Author(*author),
+        summary_markdown=summary_markdown,
+        summary_line=summary_line,
+        hidden=tuple(hidden),
     )
 
 
@@ -337,7 +355,10 @@ def parse_page(kind: str, rel: str, raw: bytes, digest: str = "") -> Page | list
     common = _common_fields(kind, slug, rel, meta, parts.body_line, mapping)
     common["digest"] = digest
     if isinstance(meta, EntryMeta):
-        page: Page = _entry(meta, common, mapping)
+        entry = _entry(meta, common, mapping, parts.body, rel, problems)
+        if entry is None:
+            return problems
+        page: Page = entry
     else:
         area = _area(common, parts.body, rel, problems)
         if area is None:
@@ -368,16 +389,46 @@ def _common_fields(
     }
 
 
-def _entry(meta: EntryMeta, common: dict[str, Any], mapping: YamlMapping) -> Entry:
+def _entry(
+    meta: EntryMeta,
+    common: dict[str, Any],
+    mapping: YamlMapping,
+    body: str,
+    rel: str,
+    problems: list[Problem],
+) -> Entry | None:
     def refs(key: str, values: tuple[str, ...]) -> tuple[Ref, ...]:
         return tuple(Ref(text=v, line=mapping.line((key, i), 1)) for i, v in enumerate(values))
 
+    if meta.summary is not None:
+        written, line, hidden = (
+            meta.summary,
+            mapping.line(("summary",), 1),
+            markdown.more_lines(body),
+        )
+    else:
+        lead = markdown.lead(body)
+        if lead is None:
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "missing 'summary': write one, or begin the body with a paragraph "
+                    "(or text before <!--more-->)",
+                    "missing-field",
+                )
+            )
+            return None
+        written, line, hidden = lead.markdown, common["body_line"] + lead.line, lead.hidden
     return Entry(
         **common,
-        summary=meta.summary,
+        summary=markdown.inline_plain(written),
         areas=refs("areas", meta.areas),
         related=refs("related", meta.related),
         author=author_of(meta.author),
+        summary_markdown=written,
+        summary_line=line,
+        hidden=hidden,
     )
 
 

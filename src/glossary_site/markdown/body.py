@@ -128,6 +128,7 @@ class Section:
     line_offset: int = 0
     heading_base: int = 2
     want_text: bool = False  # the plain text too (area facets feed FAQ answers and teasers)
+    inline: bool = False  # one line of inline Markdown (a summary): no <p>, no auto-links
 
 
 @dataclass(slots=True)
@@ -142,6 +143,7 @@ class _PageState:
     auto_left: int = 0
     line_offset: int = 0
     heading_base: int = 2
+    auto_link_here: bool = True
 
 
 def render(text: str, table: LinkTable, options: Options) -> RenderedBody:
@@ -160,8 +162,9 @@ def render_sections(
         state.line_offset = section.line_offset
         state.heading_base = section.heading_base
         state.links, state.areas, state.problems, state.auto_links = {}, {}, [], []
+        state.auto_link_here = not section.inline
         env = {"page": state}
-        tokens = md.parse(section.text, env)
+        tokens = (md.parseInline if section.inline else md.parse)(section.text, env)
         if _TOO_DEEP in env:
             state.problems.append(_too_deep(section.line_offset + env[_TOO_DEEP], md))
         html = md.renderer.render(tokens, md.options, env)
@@ -192,6 +195,72 @@ def h2_sections(text: str) -> list[tuple[str, int, int]]:
         end = heads[n + 1][1].map[0] if n + 1 < len(heads) else total
         sections.append((_inline_text(tokens[i + 1]), tok.map[1], end))
     return sections
+
+
+MORE = "<!--more-->"
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """A summary taken from a body: its Markdown, and the body lines (0-based) the page
+    must not show again (the summary's own lines and the `<!--more-->` marker)."""
+
+    markdown: str
+    line: int  # where it starts in the body, 0-based
+    hidden: tuple[int, ...]
+
+
+def more_lines(text: str) -> tuple[int, ...]:
+    """Body lines (0-based) that are a `<!--more-->` marker, outside code blocks."""
+    if MORE not in text:
+        return ()
+    tokens = _parser(False).parse(text, {})
+    in_code = {
+        line
+        for tok in tokens
+        if tok.type in ("fence", "code_block") and tok.map
+        for line in range(*tok.map)
+    }
+    return tuple(
+        n for n, line in enumerate(text.split("\n")) if line.strip() == MORE and n not in in_code
+    )
+
+
+def lead(text: str) -> Lead | None:
+    """The summary a body gives: the text before `<!--more-->`, else its first top-level
+    paragraph; None when it has neither."""
+    markers = more_lines(text)
+    lines = text.split("\n")
+    if markers:
+        before = "\n".join(lines[: markers[0]]).strip()
+        if before:
+            start = next(n for n, line in enumerate(lines) if line.strip())
+            return Lead(before, start, (*range(markers[0]), *markers))
+    tokens = _parser(False).parse(text, {})
+    for i, tok in enumerate(tokens):
+        if tok.type == "paragraph_open" and tok.level == 0 and tok.map:
+            content = tokens[i + 1].content.strip()
+            if content and content != MORE:
+                return Lead(content, tok.map[0], (*range(*tok.map), *markers))
+    return None
+
+
+_MARKUP = re.compile(r"[*_`\[\]<>&\\!~]")
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
+
+
+def has_markup(text: str) -> bool:
+    """Whether a summary has Markdown (or characters HTML escapes) to render: most are plain
+    words, used as they are without a Markdown pass."""
+    return _MARKUP.search(text) is not None
+
+
+def inline_plain(text: str) -> str:
+    """Inline Markdown as plain text: what meta tags, feeds and JSON-LD carry."""
+    if has_markup(text):
+        tokens = _parser(False).parseInline(text, {})
+        text = _inline_text(tokens[0]) if tokens else ""
+    return _LINE_BREAKS.sub(" ", text).strip()
 
 
 def plain_text(tokens: list[Token]) -> str:
@@ -336,7 +405,7 @@ def _site_links(state: StateCore) -> None:
     )
     for i, parent in inlines:
         in_heading = i > 0 and state.tokens[i - 1].type == "heading_open"
-        linkable = page.options.auto_link and not in_heading
+        linkable = page.options.auto_link and page.auto_link_here and not in_heading
         parent.children = link_mentions(parent.children or [], linking, linkable)
     for target in linking.new_links:
         _note_link(page, target, explicit=False)

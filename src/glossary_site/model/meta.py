@@ -179,7 +179,7 @@ class AreaMeta(PageMeta):
 class EntryMeta(PageMeta):
     """Front matter of a term or a definition."""
 
-    summary: Text
+    summary: Text | None = None  # else the body's lead: text before <!--more-->, or 1st paragraph
     areas: tuple[Name, ...] = ()
     related: tuple[Name, ...] = ()
     author: AuthorMeta | None = None

@@ -92,10 +92,13 @@ class Area(Page):
 class Entry(Page):
     """A term (long-form article) or a definition (short entry)."""
 
-    summary: str
+    summary: str  # plain text: meta tags, feeds, JSON-LD, lists
     areas: tuple[Ref, ...]
     related: tuple[Ref, ...]
     author: Author | None
+    summary_markdown: str = ""  # as written (or taken from the body): rendered on the page
+    summary_line: int = 1  # the file line it starts on
+    hidden: tuple[int, ...] = ()  # body lines (0-based) not shown: the lead, <!--more-->
 
 
 def image_of(meta: ImageMeta | None) -> Image | None:

@@ -161,6 +161,7 @@ def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         **card,
         "index_href": ctx.href(set_path),
         "body_html": graph.bodies[page.id].html,
+        "summary_html": graph.summaries.get(page.id, ""),
         "related": [ctx.card(r) for r in ids_of(related)],
         "glossary": glossary,
         "discover": [ctx.card(d) for d in ids_of(discover)],

@@ -28,6 +28,7 @@ class SiteGraph:
     neighbours: dict[str, tuple[str, ...]]
     hrefs: dict[str, str]
     discover: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    summaries: dict[str, str] = field(default_factory=dict)  # summary HTML, when it has markup
 
 
 def newest_first(page: Page) -> tuple:

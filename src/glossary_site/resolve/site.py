@@ -88,12 +88,13 @@ def resolve(
     index = _index(site, names, cached)
     problems: list[Problem] = []
     entry_areas, related = _front_matter_refs(site, index, names, cached, problems)
-    bodies, sections, body_keys, table = _render_bodies(
+    bodies, sections, body_keys, table, summaries = _render_bodies(
         site, index, names, bodies_memo if bodies_memo is not None else {}, mapper, problems
     )
     graph = _graph(site, table, entry_areas, related, bodies, sections, body_keys)
     discover = recommendations(graph, mapper, cached.setdefault("recommendations", {}))
-    return ResolveResult(dataclasses.replace(graph, discover=discover), tuple(problems))
+    graph = dataclasses.replace(graph, discover=discover, summaries=summaries)
+    return ResolveResult(graph, tuple(problems))
 
 
 def _index(site: LoadedSite, names: str, cache: MutableMapping[str, Any]) -> RefIndex:
@@ -262,7 +263,13 @@ def _render_bodies(
     memo: MutableMapping[str, Any],
     mapper: Mapper,
     problems: list[Problem],
-) -> tuple[dict[str, RenderedBody], dict[str, tuple[RenderedBody, ...]], dict[str, str], LinkTable]:
+) -> tuple[
+    dict[str, RenderedBody],
+    dict[str, tuple[RenderedBody, ...]],
+    dict[str, str],
+    LinkTable,
+    dict[str, str],
+]:
     pages = [*site.areas, *site.entries]
     keys = {page.id: _body_key(page, site.config, names) for page in pages}
     missing = [_body_job(page, site) for page in pages if keys[page.id] not in memo]
@@ -273,6 +280,7 @@ def _render_bodies(
             memo[keys[job.page_id]] = tuple(part.record() for part in rendered)
     bodies: dict[str, RenderedBody] = {}
     sections: dict[str, tuple[RenderedBody, ...]] = {}
+    summaries: dict[str, str] = {}
     for page in pages:
         rendered = [RenderedBody.from_record(part) for part in memo[keys[page.id]]]
         for part in rendered:
@@ -284,9 +292,15 @@ def _render_bodies(
             ]
         if page.kind == urls.AREA:
             sections[page.id] = tuple(rendered)
+        elif len(rendered) == 2:  # the body, then its summary's Markdown: one page, one set
+            body, summary = rendered
+            links = tuple(dict.fromkeys((*body.links, *summary.links)))
+            areas = tuple(dict.fromkeys((*body.areas_mentioned, *summary.areas_mentioned)))
+            bodies[page.id] = dataclasses.replace(body, links=links, areas_mentioned=areas)
+            summaries[page.id] = summary.html
         else:
             bodies[page.id] = rendered[0]
-    return bodies, sections, keys, table
+    return bodies, sections, keys, table, summaries
 
 
 def _body_key(page: Page, config: SiteConfig, names: str) -> str:
@@ -313,7 +327,13 @@ def _body_job(page: Page, site: LoadedSite) -> _BodyJob:
             for f in page.facets
         ]
         return _BodyJob(page.id, (markdown.Section(page.intro), *facets), options)
-    return _BodyJob(page.id, (markdown.Section(site.texts[page.id]),), options)
+    body = markdown.Section(site.texts[page.id])
+    assert isinstance(page, Entry)
+    if not markdown.has_markup(page.summary_markdown):
+        return _BodyJob(page.id, (body,), options)
+    offset = page.summary_line - page.body_line
+    summary = markdown.Section(page.summary_markdown, offset, inline=True)
+    return _BodyJob(page.id, (body, summary), options)
 
 
 def _names_digest(site: LoadedSite) -> str:

@@ -294,7 +294,7 @@ def test_summary_defaults_to_the_first_paragraph_shown_once(tmp_path):
     body = "First *para* with `code`.\n\nSecond para.\n"
     root = write_site(tmp_path / "site", {**BASE, "content/term/x.md": NO_SUMMARY.format(body)})
     build_in(root)
-    doc, lead, body_div, description = _entry_page(root, "term/x")
+    _, lead, body_div, description = _entry_page(root, "term/x")
     assert text_of(lead) == "Meaning ⎊ First para with code."
     assert [e.tag for e in lead.iter() if e.tag in ("em", "code")] == ["em", "code"]
     assert text_of(body_div) == "Second para."

@@ -447,6 +447,8 @@ def test_hostile_titles_and_summaries_are_rendered_literally(tmp_path):
     assert text_of(doc.find(".//h1")) == _collapse(title)
     assert doc.find(".//title").text == f"{title} ⎊ Term"
     metas = {m.get("name") or m.get("property"): m.get("content") for m in doc.iter("meta")}
+    # a summary is Markdown: its entities mean characters, shown as plain text in meta tags
+    summary = "Summary " + HOSTILE_MD
     assert metas["description"] == summary
     assert metas["og:site_name"] == "Site " + HOSTILE
     body = find_all(doc, "div", "entry-body")[0]

@@ -349,3 +349,65 @@ def test_a_broken_link_in_a_summary_is_reported_at_its_line(tmp_path):
     assert problems_of(tmp_path, {"content/term/x.md": front}) == [
         "content/term/x.md:4: 'Nowhere Else' does not match any page"
     ]
+
+
+# ----------------------------------------------------------------- aliases
+
+
+def test_aliases_are_shown_and_are_the_defined_terms_alternate_names(tmp_path):
+    from conftest import block
+
+    source = page("Liquidation Price", aliases=["liq price", "<bust> price"], areas=["margin"])
+    root = write_site(tmp_path / "site", {**BASE, "content/term/x.md": source})
+    build_in(root)
+    doc = parse_html(root / "build/term/x/index.html")
+    (shown,) = [p for p in doc.iter("p") if p.get("class") == "aliases"]
+    assert text_of(shown) == "Also known as liq price, <bust> price"
+    assert block(doc, "DefinedTerm")["alternateName"] == ["liq price", "<bust> price"]
+    leverage = parse_html(root / "build/term/leverage/index.html")
+    assert not [p for p in leverage.iter("p") if p.get("class") == "aliases"]
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+GLOSSARY_MARKDOWN = """\
+Leverage multiplies exposure.[^1]
+
+Term
+: Its definition.
+
+| a | b |
+|---|--:|
+| 1 | 2 |
+
+- [x] done
+- [ ] to do
+
+!!! note "Careful"
+    Losses are multiplied too.
+
+## Deep Link
+
+[^1]: A footnote.
+"""
+
+
+def test_the_markdown_glossaries_use(tmp_path):
+    source = page("X", areas=["margin"], body=GLOSSARY_MARKDOWN)
+    root = write_site(tmp_path / "site", {**BASE, "content/term/x.md": source})
+    build_in(root)
+    doc = parse_html(root / "build/term/x/index.html")
+    (body,) = [d for d in doc.iter("div") if d.get("class") == "entry-body"]
+    assert [(text_of(dt), text_of(dd)) for dt, dd in zip(body.iter("dt"), body.iter("dd"))] == [
+        ("Term", "Its definition.")
+    ]
+    assert [text_of(td) for td in body.iter("td")] == ["1", "2"]
+    boxes = [(i.get("type"), i.get("checked") is not None) for i in body.iter("input")]
+    assert boxes == [("checkbox", True), ("checkbox", False)]
+    (note,) = [d for d in body.iter("div") if "admonition" in (d.get("class") or "")]
+    assert text_of(note) == "Careful Losses are multiplied too."
+    (ref,) = [a for a in body.iter("a") if a.get("href") == "#fn1"]
+    assert [text_of(li) for li in body.iter("li") if li.get("id") == "fn1"] == ["A footnote. ↩︎"]
+    assert text_of(ref) == "[1]"
+    assert [h.get("id") for h in body.iter("h2")] == ["deep-link"]

@@ -1,6 +1,7 @@
 """Markdown to HTML with one configured markdown-it parser. Pure: no I/O, no globals.
 
-Beyond CommonMark (+ tables, strikethrough, heading anchors) it does three things,
+Beyond CommonMark (+ tables, strikethrough, heading anchors, and mdit-py-plugins'
+definition lists, footnotes, task lists and `!!! note` admonitions) it does three things,
 all in one pass over the token stream after parsing:
 - `[[Target]]` / `[[Target|label]]` wiki links, resolved through the site's resolver;
 - root-relative links to pages (`/term/x/`) checked and rewritten for the base path;
@@ -26,6 +27,10 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
 from glossary_site import urls
 from glossary_site.markdown.autolink import Linking, link_mentions, visible_text
@@ -280,6 +285,8 @@ def _parser(allow_html: bool) -> MarkdownIt:
     md.validateLink = _safe_link
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
+    # what glossaries written for other generators use (Hugo's Goldmark, MkDocs' extensions)
+    md.use(deflist_plugin).use(footnote_plugin).use(tasklists_plugin).use(admon_plugin)
     md.core.ruler.push("site_links", _site_links)
     for rule in ("fence", "code_block"):
         md.add_render_rule(rule, _focusable(md.renderer.rules[rule]))

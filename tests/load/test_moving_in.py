@@ -399,9 +399,8 @@ def test_the_markdown_glossaries_use(tmp_path):
     build_in(root)
     doc = parse_html(root / "build/term/x/index.html")
     (body,) = [d for d in doc.iter("div") if d.get("class") == "entry-body"]
-    assert [(text_of(dt), text_of(dd)) for dt, dd in zip(body.iter("dt"), body.iter("dd"))] == [
-        ("Term", "Its definition.")
-    ]
+    terms = list(zip(body.iter("dt"), body.iter("dd"), strict=True))
+    assert [(text_of(dt), text_of(dd)) for dt, dd in terms] == [("Term", "Its definition.")]
     assert [text_of(td) for td in body.iter("td")] == ["1", "2"]
     boxes = [(i.get("type"), i.get("checked") is not None) for i in body.iter("input")]
     assert boxes == [("checkbox", True), ("checkbox", False)]

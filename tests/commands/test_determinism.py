@@ -284,6 +284,7 @@ FORMAT_EDITS = {
         ("content/site.yaml", "per_page: 3", "per_page: 3\ntimezone: America/New_York"),
     ],
     "undated": [(PREMIUM, "published: 2025-12-24T12:00:00+01:00\n", "")],
+    "raw html": [(PREMIUM, "The premium is all", "<kbd onclick='x'>K</kbd> The premium is all")],
     "summary from the body": [(PREMIUM, "summary: The price paid for an option.\n", "")],
     "summary with markdown, more marker": [
         (PREMIUM, "summary: The price", "summary: The *price*"),

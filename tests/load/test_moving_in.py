@@ -410,3 +410,66 @@ def test_the_markdown_glossaries_use(tmp_path):
     assert [text_of(li) for li in body.iter("li") if li.get("id") == "fn1"] == ["A footnote. ↩︎"]
     assert text_of(ref) == "[1]"
     assert [h.get("id") for h in body.iter("h2")] == ["deep-link"]
+
+
+# ------------------------------------------------------------------ raw HTML
+
+HOSTILE_HTML = [
+    ('<b onclick="alert(1)">x</b>', "<b>x</b>"),
+    ("<img src=x onerror=alert(1)>", '<img src="x">'),
+    ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href="JaVaScRiPt:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href=" javascript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href="jav&#x09;ascript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href="&#106;avascript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href="java\nscript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href="vbscript:x">x</a>', "<a>x</a>"),
+    ('<a href="data:text/html,<script>alert(1)</script>">x</a>', "<a>x</a>"),
+    ('<a href="file:///etc/passwd">x</a>', "<a>x</a>"),
+    ("<svg onload=alert(1)>", "&lt;svg onload=alert(1)&gt;"),
+    ('<span style="background:url(javascript:x)">x</span>', "<span>x</span>"),
+    (
+        '<iframe src="https://evil.test/"></iframe>',
+        "&lt;iframe src=&quot;https://evil.test/&quot;&gt;&lt;/iframe&gt;",
+    ),
+    (
+        "<form action=/x><input name=a></form>",
+        "&lt;form action=/x&gt;&lt;input name=a&gt;&lt;/form&gt;",
+    ),
+    ("<style>body{}</style>", "&lt;style&gt;body{}&lt;/style&gt;"),
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ("<!-- hidden -->", ""),
+    ('<a href="https://ok.test/" title="t">ok</a>', '<a href="https://ok.test/" title="t">ok</a>'),
+    ('<a href="mailto:a@b.test">m</a>', '<a href="mailto:a@b.test">m</a>'),
+    ('<a href="/term/x/">rel</a>', '<a href="/term/x/">rel</a>'),
+    (
+        '<kbd>Ctrl</kbd> H<sub>2</sub>O <abbr title="t">T</abbr>',
+        '<kbd>Ctrl</kbd> H<sub>2</sub>O <abbr title="t">T</abbr>',
+    ),
+]
+
+
+@pytest.mark.parametrize(("raw", "clean"), HOSTILE_HTML)
+def test_raw_html_is_sanitized_tag_by_tag(raw, clean):
+    from glossary_site.markdown.sanitize import clean_block
+
+    assert clean_block(raw) == clean
+
+
+def test_sanitized_bodies_keep_harmless_tags_and_allow_html_passes_all(tmp_path):
+    body = (
+        "<details>\n<summary>More</summary>\n\nMarkdown *inside*.\n\n</details>\n\n"
+        'Press <kbd onclick="x()">Ctrl</kbd> and <svg onload=alert(1)>.\n'
+    )
+    files = {**BASE, "content/term/x.md": page("X", areas=["margin"], body=body)}
+    root = write_site(tmp_path / "safe", files)
+    build_in(root)
+    doc = parse_html(root / "build/term/x/index.html")
+    (div,) = [d for d in doc.iter("div") if d.get("class") == "entry-body"]
+    assert [e.tag for e in div.iter()] == ["div", "details", "summary", "p", "em", "p", "kbd"]
+    assert text_of(div) == "More Markdown inside. Press Ctrl and <svg onload=alert(1)>."
+    assert all(not k.startswith("on") for e in div.iter() for k in e.attrib)
+    trusted = write_site(tmp_path / "trusted", files, SITE_YAML + "allow_html: true\n")
+    build_in(trusted)
+    html = (trusted / "build/term/x/index.html").read_text()
+    assert '<kbd onclick="x()">' in html and "<svg onload=alert(1)>" in html

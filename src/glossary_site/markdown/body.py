@@ -33,6 +33,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from glossary_site import urls
+from glossary_site.markdown import sanitize
 from glossary_site.markdown.autolink import Linking, link_mentions, visible_text
 
 
@@ -251,7 +252,7 @@ def lead(text: str) -> Lead | None:
 
 
 _MARKUP = re.compile(r"[*_`\[\]<>&\\!~]")
-_LINE_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
+_LINE_BREAKS = re.compile(r"[ \t\r\n]*[\r\n][ \t\r\n]*|[ \t]{2,}")
 
 
 def has_markup(text: str) -> bool:
@@ -281,12 +282,15 @@ def plain_text(tokens: list[Token]) -> str:
 
 @lru_cache(maxsize=4)
 def _parser(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"])
+    """One parser for structure and rendering: raw HTML is always parsed as HTML, then
+    sanitized per page (`_raw_html`) unless the site allows it through."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.validateLink = _safe_link
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
     # what glossaries written for other generators use (Hugo's Goldmark, MkDocs' extensions)
     md.use(deflist_plugin).use(footnote_plugin).use(tasklists_plugin).use(admon_plugin)
+    md.core.ruler.push("raw_html", _raw_html)
     md.core.ruler.push("site_links", _site_links)
     for rule in ("fence", "code_block"):
         md.add_render_rule(rule, _focusable(md.renderer.rules[rule]))
@@ -384,6 +388,29 @@ def _render_wikilink(self: Any, tokens: list[Token], idx: int, options: Any, env
     if not meta["href"]:
         return text
     return f'<a href="{escapeHtml(meta["href"])}" class="wikilink">{text}</a>'
+
+
+def _raw_html(state: StateCore) -> None:
+    """Raw HTML made harmless (sanitize.py): allowed tags cleaned, others turned into
+    text tokens, so they read, auto-link and render as the text they were before."""
+    page: _PageState | None = state.env.get("page")
+    if page is not None and page.options.allow_html:
+        return
+    for token in state.tokens:
+        if token.type == "html_block":
+            token.content = sanitize.clean_block(token.content)
+        elif token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "html_inline":
+                    _clean_inline(child)
+
+
+def _clean_inline(token: Token) -> None:
+    cleaned = sanitize.clean_tag(token.content)
+    if cleaned.startswith("&lt;"):  # not allowed: the tag as text, escaped when rendered
+        token.type, token.tag = "text", ""
+    else:
+        token.content = cleaned
 
 
 def _site_links(state: StateCore) -> None:

@@ -54,6 +54,7 @@ OUTPUT_LIBRARIES = (
     "MarkupSafe",
     "mdit-py-plugins",
     "mdurl",
+    "nh3",
     "pyahocorasick",
     "pydantic",
     "pydantic-core",

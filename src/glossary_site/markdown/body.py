@@ -288,11 +288,11 @@ def _parser(allow_html: bool) -> MarkdownIt:
     md.validateLink = _safe_link
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
-    # before the plugins' own core rules: the HTML they generate (task list checkboxes)
-    # is ours, not the author's, and is not sanitized
-    md.core.ruler.push("raw_html", _raw_html)
     # what glossaries written for other generators use (Hugo's Goldmark, MkDocs' extensions)
     md.use(deflist_plugin).use(footnote_plugin).use(tasklists_plugin).use(admon_plugin)
+    # right after inline parsing, before the plugins' core rules: the HTML they generate
+    # (task list checkboxes) is ours, not the author's, and is not sanitized
+    md.core.ruler.after("inline", "raw_html", _raw_html)
     md.core.ruler.push("site_links", _site_links)
     for rule in ("fence", "code_block"):
         md.add_render_rule(rule, _focusable(md.renderer.rules[rule]))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import html5lib
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
@@ -135,6 +135,10 @@ def ids(html: str) -> list[str]:
 )
 def test_heading_ids_are_the_anchor_plugins_ids(headings):
     text = "\n\n".join("#" * level + " " + " ".join(words.split()) for level, words in headings)
+    # ours differ on purpose where the plugin would take an id of the page's own elements
+    # (test_heading_ids.py): such slugs are left out here
+    assume(not any(markdown.NUMBERED_IDS.match(i) for i in ids(PLUGIN.render(text))))
+    assume(not markdown.THEME_IDS.intersection(ids(PLUGIN.render(text))))
     assert ids(render(text).html) == ids(PLUGIN.render(text))
 
 

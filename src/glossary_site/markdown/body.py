@@ -76,6 +76,7 @@ class Options:
     allow_html: bool = False
     auto_link: bool = True
     auto_link_max: int = 10  # auto-links on the whole page, first mentions in reading order
+    page_ids: tuple[str, ...] = ()  # ids the page gives its own parts (an area's facets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,8 @@ class _PageState:
     line_offset: int = 0
     heading_base: int = 2
     auto_link_here: bool = True
+    ids: set[str] = field(default_factory=set)  # element ids taken on the page so far
+    tried: dict[str, int] = field(default_factory=dict)  # see _unique_id
 
 
 def render(text: str, table: LinkTable, options: Options) -> RenderedBody:
@@ -162,6 +165,7 @@ def render_sections(
 ) -> list[RenderedBody]:
     """Render the parts of one page in order, auto-linking each target once per page."""
     state = _PageState(options, table, auto_left=options.auto_link_max)
+    state.ids.update(THEME_IDS, options.page_ids)
     md = _parser(options.allow_html)
     results = []
     for section in sections:
@@ -527,17 +531,47 @@ def _resolve_href(token: Token, line: int, page: _PageState) -> None:
 # Heading ids, as mdit-py-plugins' anchors plugin gave them (h2-h4 after shifting, the
 # slug of the heading's text and code, "-1", "-2", ... for repeats), without its loop that
 # tries every suffix from 1 again for each repeat: 50,000 headings alike took minutes.
+# Unlike the plugin, ids are unique on the whole page: across an area's facets, and apart
+# from the ids the theme and the footnotes give their own elements, so a deep link
+# (`#main`, `#fn1`) always reaches the heading it names.
 _ANCHORED = ("h2", "h3", "h4")
+
+# Ids of the default theme's own elements (templates/*.html, assets/*.js);
+# tests/markdown/test_heading_ids.py checks the list against the theme.
+THEME_IDS = frozenset(
+    {
+        "main",
+        "browse",
+        "header-search",
+        "header-search-results",
+        "home-search",
+        "home-search-results",
+        "gs-areas",
+        "gs-backlinks",
+        "gs-browse",
+        "gs-discover",
+        "gs-entries",
+        "gs-glossary",
+        "gs-latest",
+        "gs-tip",
+        "gs-tips",
+    }
+)
+# numbered ids: footnotes' (fn1, fnref1; fnref1:2 is no slug) and search results' options
+NUMBERED_IDS = re.compile(r"fn(?:ref)?\d+|(?:header|home)-search-results-\d+")
 
 
 def _heading_ids(state: StateCore) -> None:
     tokens = state.tokens
-    taken = {
+    page: _PageState | None = state.env.get("page")
+    taken = page.ids if page is not None else set()
+    taken.update(
         str(token.attrGet("id"))
         for token in tokens
         if token.type == "heading_open" and token.attrGet("id")
-    }
-    tried: dict[str, int] = {}  # slug -> the last suffix tried for it (0: the bare slug)
+    )
+    # slug -> the last suffix tried for it (0: the bare slug)
+    tried: dict[str, int] = page.tried if page is not None else {}
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag not in _ANCHORED or token.attrGet("id"):
             continue
@@ -554,7 +588,7 @@ def _unique_id(slug: str, taken: set[str], tried: dict[str, int]) -> str:
     slug are taken still, so the search goes on from the last one."""
     suffix = tried.get(slug, 0)
     candidate = f"{slug}-{suffix}" if suffix else slug
-    while candidate in taken:
+    while candidate in taken or NUMBERED_IDS.fullmatch(candidate):
         suffix += 1
         candidate = f"{slug}-{suffix}"
     taken.add(candidate)

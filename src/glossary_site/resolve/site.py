@@ -322,6 +322,9 @@ def _options(page: Page, config: SiteConfig) -> Options:
 def _body_job(page: Page, site: LoadedSite) -> _BodyJob:
     options = _options(page, site.config)
     if isinstance(page, Area):
+        # the area page gives each facet's section the facet's slug as its id
+        anchors = tuple(urls.slugify(f.name) for f in page.facets)
+        options = dataclasses.replace(options, page_ids=anchors)
         facets = [
             markdown.Section(f.markdown, f.line - page.body_line, 3, want_text=True)
             for f in page.facets

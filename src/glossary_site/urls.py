@@ -139,6 +139,17 @@ def relative_asset_problem(path: str) -> str | None:
     return None
 
 
+def generated_file(path: str) -> bool:
+    """Whether a site path (no leading '/') names a file the build writes itself: a page's
+    index.html, the sitemap (and its parts), the feed, robots.txt, 404.html, the search index."""
+    return (
+        path in (SITEMAP, FEED, ROBOTS, NOT_FOUND)
+        or path.rsplit("/", 1)[-1] == "index.html"
+        or path.startswith("search/")
+        or re.fullmatch(r"sitemap-\d+\.xml", path) is not None
+    )
+
+
 def is_remote(url: str) -> bool:
     """True for absolute http(s) URLs."""
     return url.startswith(("https://", "http://"))

@@ -17,7 +17,13 @@ if TYPE_CHECKING:
         split,
     )
     from glossary_site.load.scan import Scan, SourceFile, Theme, scan_site
-    from glossary_site.load.site import LoadedSite, LoadOptions, load_site, parse_page
+    from glossary_site.load.site import (
+        LoadedSite,
+        LoadOptions,
+        image_size,
+        load_site,
+        parse_page,
+    )
     from glossary_site.load.validate import validate_meta
 
 _EXPORTS = {
@@ -29,6 +35,7 @@ _EXPORTS = {
     "Theme": "scan",
     "YamlMapping": "frontmatter",
     "decode": "frontmatter",
+    "image_size": "site",
     "load_site": "site",
     "parse_mapping": "frontmatter",
     "parse_page": "site",
@@ -45,6 +52,7 @@ __all__ = [
     "Theme",
     "YamlMapping",
     "decode",
+    "image_size",
     "load_site",
     "parse_mapping",
     "parse_page",

@@ -585,17 +585,25 @@ def _image_sizes(pages: list[Page], static: dict[str, SourceFile]) -> dict[str, 
     wanted = sorted({p.image.src for p in pages if p.image and p.image.src in static})
     if not wanted:
         return {}
-    import imagesize  # only sites with local images pay for importing it
-
     sizes = {}
     for src in wanted:
-        try:
-            width, height = imagesize.get(static[src].source)
-        except (OSError, ValueError):
-            continue
-        if _plausible(width) and _plausible(height):
-            sizes[src] = (int(width), int(height))
+        size = image_size(static[src].source)
+        if size is not None:
+            sizes[src] = size
     return sizes
+
+
+def image_size(source: str) -> tuple[int, int] | None:
+    """An image file's (width, height) from its header; None when it does not say."""
+    import imagesize  # only sites with local images pay for importing it
+
+    try:
+        width, height = imagesize.get(source)
+    except (OSError, ValueError):
+        return None
+    if _plausible(width) and _plausible(height):
+        return int(width), int(height)
+    return None
 
 
 def _check_logo(

@@ -56,6 +56,20 @@ class Resolver(Protocol):
     def suggest(self, text: str) -> tuple[str, ...]: ...
 
 
+class LocalFiles(Protocol):
+    """The site's own files (static/, the theme's assets/) by site path, for bodies that
+    link to them or show them."""
+
+    def state(self, path: str) -> tuple[int, int] | None:
+        """The file's (size, mtime_ns): what a cached body was rendered against; None when
+        there is no such file."""
+        ...
+
+    def image_size(self, path: str) -> tuple[int, int] | None:
+        """An image's (width, height), when its file says."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class LinkTable:
     """Everything a body needs to know about the rest of the site; built once per build."""
@@ -66,6 +80,7 @@ class LinkTable:
     paths: Mapping[str, str]
     names: Any  # a pyahocorasick Automaton of lower-cased name -> NameTarget, or None
     base_path: str
+    files: LocalFiles | None = None  # None: local files are neither checked nor measured
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +115,8 @@ class RenderedBody:
     areas_mentioned: tuple[str, ...]
     problems: tuple[BodyProblem, ...]
     auto_links: tuple[str, ...] = ()
+    # the local files it links to or shows, with the (size, mtime_ns) it saw ((-1, -1): none)
+    files: tuple[tuple[str, int, int], ...] = ()
 
     def record(self) -> tuple[Any, ...]:
         """Builtin values only, for the build cache."""
@@ -110,12 +127,13 @@ class RenderedBody:
             self.areas_mentioned,
             tuple((p.line, p.message, p.code, p.suggestions) for p in self.problems),
             self.auto_links,
+            self.files,
         )
 
     @classmethod
     def from_record(cls, record: tuple[Any, ...]) -> RenderedBody:
         """The inverse of `record`."""
-        html, text, links, areas, problems, auto = record
+        html, text, links, areas, problems, auto, files = record
         return cls(
             html,
             text,
@@ -123,6 +141,7 @@ class RenderedBody:
             tuple(areas),
             tuple(BodyProblem(*p[:3], tuple(p[3])) for p in problems),
             tuple(auto),
+            tuple((path, size, mtime) for path, size, mtime in files),
         )
 
 
@@ -152,6 +171,7 @@ class _PageState:
     heading_base: int = 2
     auto_link_here: bool = True
     ids: set[str] = field(default_factory=set)  # element ids taken on the page so far
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)  # RenderedBody.files
     tried: dict[str, int] = field(default_factory=dict)  # see _unique_id
 
 
@@ -172,6 +192,7 @@ def render_sections(
         state.line_offset = section.line_offset
         state.heading_base = section.heading_base
         state.links, state.areas, state.problems, state.auto_links = {}, {}, [], []
+        state.files = {}
         state.auto_link_here = not section.inline
         env = {"page": state}
         tokens = (md.parseInline if section.inline else md.parse)(section.text, env)
@@ -186,6 +207,7 @@ def render_sections(
                 tuple(state.areas),
                 tuple(state.problems),
                 tuple(state.auto_links),
+                tuple((path, *seen) for path, seen in state.files.items()),
             )
         )
     return results
@@ -437,7 +459,7 @@ def _site_links(state: StateCore) -> None:
             elif child.type == "link_open":
                 _resolve_href(child, _first_line(parent, page) + breaks, page)
             elif child.type == "image":
-                _prepare_image(child, page)
+                _prepare_image(child, _first_line(parent, page) + breaks, page)
     if page.table.names is None:
         return
     linking = Linking(
@@ -510,6 +532,14 @@ def _resolve_href(token: Token, line: int, page: _PageState) -> None:
     first = site_path.split("/", 1)[0]
     if first not in urls.KINDS or site_path.count("/") < 1 or site_path == f"{first}/":
         token.attrs["href"] = page.table.base_path + href[1:]
+        if "." in site_path.rsplit("/", 1)[-1] and not _file_exists(site_path, page):
+            page.problems.append(
+                BodyProblem(
+                    line,
+                    f"broken link to /{site_path}: static/{site_path} does not exist",
+                    "missing-file",
+                )
+            )
         return
     key = site_path if site_path.endswith("/") else site_path + "/"
     target = page.table.paths.get(key)
@@ -601,12 +631,39 @@ def _split_fragment(href: str) -> tuple[str, str, str]:
     return (href, "", "") if cut == -1 else (href[:cut], href[cut], href[cut + 1 :])
 
 
-def _prepare_image(token: Token, page: _PageState) -> None:
+def _prepare_image(token: Token, line: int, page: _PageState) -> None:
     src = str(token.attrs.get("src", ""))
     if src.startswith("/") and not src.startswith("//"):
         token.attrs["src"] = page.table.base_path + src[1:]
+        _local_image(token, unquote(_split_fragment(src[1:])[0]), line, page)
     token.attrs["loading"] = "lazy"
     token.attrs["decoding"] = "async"
+
+
+def _local_image(token: Token, path: str, line: int, page: _PageState) -> None:
+    """Check that a body's local image exists, as `image.src` is, and give it the width
+    and height its file says (the browser then keeps its place while it loads)."""
+    files = page.table.files
+    if files is None:
+        return
+    if not _file_exists(path, page):
+        message = f"image 'static/{path}' does not exist"
+        page.problems.append(BodyProblem(line, message, "missing-image"))
+        return
+    size = files.image_size(path)
+    if size is not None:
+        token.attrs["width"], token.attrs["height"] = str(size[0]), str(size[1])
+
+
+def _file_exists(path: str, page: _PageState) -> bool:
+    """Whether a site path is one of the site's files or one the build writes; files are
+    noted with what they were, so a cached body is rendered again when one changes."""
+    files = page.table.files
+    if files is None or urls.generated_file(path):
+        return True
+    state = files.state(path) if urls.relative_asset_problem(path) is None else None
+    page.files[path] = state or (-1, -1)
+    return state is not None
 
 
 def _note_link(page: _PageState, target: str, explicit: bool) -> None:

@@ -32,6 +32,7 @@ from glossary_site.markdown import (
 )
 from glossary_site.markdown import body as markdown
 from glossary_site.model import Area, Entry, Page, SiteConfig
+from glossary_site.resolve.files import SiteFiles, seen_unchanged, site_files
 from glossary_site.resolve.graph import SiteGraph, newest_first
 from glossary_site.resolve.recommend import (
     Mapper,
@@ -187,8 +188,11 @@ def _resolve_refs(
     return tuple(found)
 
 
-def link_table(site: LoadedSite, index: RefIndex, with_names: bool = True) -> LinkTable:
-    """Everything bodies need to link to other pages (auto-linking needs `with_names`)."""
+def link_table(
+    site: LoadedSite, index: RefIndex, with_names: bool = True, files: SiteFiles | None = None
+) -> LinkTable:
+    """Everything bodies need to link to other pages (auto-linking needs `with_names`)
+    and to the site's files."""
     base = site.config.base_path
     pages = [*site.areas, *site.entries]
     return LinkTable(
@@ -198,6 +202,7 @@ def link_table(site: LoadedSite, index: RefIndex, with_names: bool = True) -> Li
         paths={urls.page_path(p.kind, p.slug): p.id for p in pages},
         names=_name_automaton(pages, site.config) if with_names else None,
         base_path=base,
+        files=files if files is not None else site_files(site),
     )
 
 
@@ -272,9 +277,14 @@ def _render_bodies(
 ]:
     pages = [*site.areas, *site.entries]
     keys = {page.id: _body_key(page, site.config, names) for page in pages}
-    missing = [_body_job(page, site) for page in pages if keys[page.id] not in memo]
+    files = site_files(site)
+    missing = [
+        _body_job(page, site)
+        for page in pages
+        if keys[page.id] not in memo or not seen_unchanged(memo[keys[page.id]], files)
+    ]
     # the automaton of names is only worth building when something renders
-    table = link_table(site, index, with_names=bool(missing))
+    table = link_table(site, index, with_names=bool(missing), files=files)
     if missing:
         for job, rendered in zip(missing, mapper(_render_job, table, missing), strict=True):
             memo[keys[job.page_id]] = tuple(part.record() for part in rendered)
@@ -283,6 +293,7 @@ def _render_bodies(
     summaries: dict[str, str] = {}
     for page in pages:
         rendered = [RenderedBody.from_record(part) for part in memo[keys[page.id]]]
+        keys[page.id] = _with_files(keys[page.id], rendered)
         for part in rendered:
             problems += [
                 Problem(
@@ -311,6 +322,15 @@ def _body_key(page: Page, config: SiteConfig, names: str) -> str:
         f"\0{options.auto_link_max}"
     )
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def _with_files(key: str, rendered: Sequence[RenderedBody]) -> str:
+    """A body's key as pages see it: the same body text shows a different image size
+    when the file changed, so the files it saw are part of it."""
+    files = [seen for part in rendered for seen in part.files]
+    if not files:
+        return key
+    return hashlib.blake2b(f"{key}\0{files!r}".encode(), digest_size=20).hexdigest()
 
 
 def _options(page: Page, config: SiteConfig) -> Options:

@@ -24,6 +24,7 @@ SITEMAP = "sitemap.xml"
 FEED = "feed.xml"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
+REDIRECTS = "_redirects"  # Netlify's (and Cloudflare Pages') list of redirects
 ASSETS = "assets/"
 
 _SLUG = re.compile(r"[^\W_](?:[\w-]|\.(?![.]))*\Z")
@@ -137,6 +138,22 @@ def relative_asset_problem(path: str) -> str | None:
     if any(part in ("", ".", "..") for part in parts):
         return "must not contain '..', '.' or empty path segments"
     return None
+
+
+def redirect_id(kind: str, written: str) -> str:
+    """The page id an old address in `redirect_from` names: `old-slug` is of the page's
+    own kind, `kind/old-slug` of that kind; slashes around it are ignored."""
+    parts = written.strip("/").split("/")
+    old_kind, slug = (kind, parts[0]) if len(parts) == 1 else parts
+    return f"{old_kind}/{normalize_slug(slug)}"
+
+
+def redirect_problem(written: str) -> str | None:
+    """Why `written` is not an old address for `redirect_from`, or None."""
+    parts = written.strip("/").split("/")
+    if len(parts) > 2 or (len(parts) == 2 and parts[0] not in KINDS):
+        return "is not an old address: write old-slug or kind/old-slug (definition/old-name)"
+    return slug_problem(normalize_slug(parts[-1]))
 
 
 def generated_file(path: str) -> bool:

@@ -121,7 +121,7 @@ def test_unknown_top_level_keys_stay_errors_beside_extra(tmp_path):
     assert problems_of(tmp_path, {"content/term/x.md": f"---\n{front}---\nB.\n"}) == [
         "content/term/x.md:6: 'weigth' is not a known field; known fields: aliases, areas, "
         "author, auto_link, auto_link_max, auto_link_target, draft, extra, image, modified, "
-        "published, related, summary, title"
+        "published, redirect_from, related, summary, title"
     ]
 
 

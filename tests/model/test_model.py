@@ -52,14 +52,15 @@ def test_unknown_key_without_near_match_lists_known_fields():
     assert problems(GOOD + "zzzzzz: 1\n") == [
         f"{PATH}:5: 'zzzzzz' is not a known field; known fields: aliases, areas, author, "
         "auto_link, auto_link_max, auto_link_target, draft, extra, image, modified, published, "
-        "related, summary, title"
+        "redirect_from, related, summary, title"
     ]
 
 
 def test_summary_is_not_a_field_of_areas():
     assert problems("title: X\npublished: 2026-01-02T10:00:00Z\nsummary: s\n", AreaMeta) == [
         f"{PATH}:4: 'summary' is not a known field; known fields: aliases, auto_link, "
-        "auto_link_max, auto_link_target, draft, extra, image, modified, published, title"
+        "auto_link_max, auto_link_target, draft, extra, image, modified, published, "
+        "redirect_from, title"
     ]
 
 

@@ -259,6 +259,7 @@ def _to_record(result: Page | list[Problem]) -> tuple[Any, ...]:
         result.auto_link_max,
         result.body_line,
         {k: v for k, v in result.lines.items() if not _LIST_ITEM.match(k)},
+        result.redirect_from,
     )
     if isinstance(result, Area):
         facets = tuple((f.name, f.markdown, f.line) for f in result.facets)
@@ -300,6 +301,7 @@ def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
         auto_link_max,
         body_line,
         lines,
+        redirect_from,
     ) = common
     fields = {
         "kind": kind,
@@ -313,6 +315,7 @@ def _from_record(record: tuple[Any, ...], digest: str) -> Page | list[Problem]:
         "draft": draft,
         "auto_link": auto_link,
         "extra": extra_fields,
+        "redirect_from": tuple(redirect_from),
         "auto_link_target": auto_link_target,
         "auto_link_max": auto_link_max,
         "body_line": body_line,
@@ -382,6 +385,7 @@ def _common_fields(
         "draft": meta.draft,
         "auto_link": meta.auto_link,
         "extra": meta.extra,
+        "redirect_from": tuple(urls.redirect_id(kind, old) for old in meta.redirect_from),
         "auto_link_target": meta.auto_link_target,
         "auto_link_max": meta.auto_link_max,
         "body_line": body_line,

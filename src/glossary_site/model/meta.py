@@ -120,6 +120,16 @@ def _image_src(value: str) -> str:
 
 
 ImageSrc = Annotated[str, at_most(MAX_URL), AfterValidator(_image_src)]
+
+
+def _old_address(value: str) -> str:
+    problem = urls.redirect_problem(value)
+    if problem:
+        raise ValueError(problem if problem.startswith("'") else f"'{value}' {problem}")
+    return value
+
+
+OldAddress = Annotated[str, at_most(MAX_URL), AfterValidator(_old_address)]
 _TEXT = (AfterValidator(_clean_text), AfterValidator(_non_empty), AfterValidator(_visible))
 Text = Annotated[str, *_TEXT, at_most(MAX_LINE)]
 Name = Annotated[str, *_TEXT, at_most(MAX_NAME)]  # titles, aliases, references, names
@@ -170,6 +180,7 @@ class PageMeta(Frozen):
     auto_link_max: Annotated[int, Field(ge=0, le=10_000, strict=True)] | None = None
     # anything else a site keeps about a page (Zola's `extra`): passed to templates untouched
     extra: dict[str, Any] = Field(default_factory=dict)
+    redirect_from: tuple[OldAddress, ...] = ()  # old addresses that lead here (renames)
 
 
 class AreaMeta(PageMeta):

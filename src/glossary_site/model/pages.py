@@ -66,6 +66,7 @@ class Page:
     auto_link_target: bool
     auto_link_max: int | None
     extra: dict[str, Any]  # front matter's `extra:` mapping, for templates
+    redirect_from: tuple[str, ...]  # ids of the old addresses that lead here ("term/old")
     body_line: int
     lines: dict[str, int]
     digest: str  # of the file's bytes: what changes when the page changes

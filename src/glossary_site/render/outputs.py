@@ -48,6 +48,9 @@ def plan(graph: SiteGraph) -> list[Job]:
     jobs += [Job("entry", entry.id) for entry in graph.entries]
     for entry in graph.entries:
         jobs += [Job("links", entry.id, n) for n in range(1, links_pages(graph, entry.id) + 1)]
+    jobs += [Job("redirect", old) for old in sorted(graph.redirects)]
+    if graph.redirects:
+        jobs.append(Job("redirects"))
     return jobs
 
 
@@ -116,9 +119,11 @@ def letter_pages(graph: SiteGraph) -> list[tuple[str, int]]:
 
 
 def letter_page_path(graph: SiteGraph, key: str, number: int) -> str:
-    """Site path of a letter page; nested when a page of the kind has the code as slug."""
+    """Site path of a letter page; nested when a page of the kind (or a redirect) has the
+    code as slug."""
     kind, code = key.split("/", 1)
-    return urls.letter_path(kind, code, number, nested=key in graph.pages)
+    nested = key in graph.pages or key in graph.redirects
+    return urls.letter_path(kind, code, number, nested=nested)
 
 
 def letter_slice(graph: SiteGraph, key: str, number: int) -> tuple[Letter, tuple[str, ...]]:
@@ -198,6 +203,9 @@ def job_path(graph: SiteGraph, job: Job) -> str:
         case "entry" | "area":
             page = pages[job.key]
             return urls.output_file(urls.page_path(page.kind, page.slug))
+        case "redirect":
+            kind, slug = job.key.split("/", 1)
+            return urls.output_file(urls.page_path(kind, slug))
         case "resource":
             return urls.output_file(urls.resource_path(pages[job.key].slug, job.number))
         case "area_feed":
@@ -219,4 +227,5 @@ def job_path(graph: SiteGraph, job: Job) -> str:
         "not_found": urls.NOT_FOUND,
         "robots": urls.ROBOTS,
         "feed": urls.FEED,
+        "redirects": urls.REDIRECTS,
     }[job.kind]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from glossary_site import urls
-from glossary_site.render import jsonld, sitefiles
+from glossary_site.render import jsonld, redirects, sitefiles
 from glossary_site.render.cards import Inputs, View, ViewContext, ids_of, image_view
 from glossary_site.render.outputs import (
     Job,
@@ -604,4 +604,6 @@ PAGE_KINDS: dict[
     "search_titles": (sitefiles.search_inputs, sitefiles.search_view),
     "search_words": (sitefiles.search_inputs, sitefiles.search_view),
     "search_docs": (sitefiles.search_inputs, sitefiles.search_view),
+    "redirect": (redirects.redirect_inputs, redirects.redirect_view),
+    "redirects": (redirects.redirects_inputs, redirects.redirects_view),
 }

@@ -29,6 +29,7 @@ class SiteGraph:
     hrefs: dict[str, str]
     discover: dict[str, tuple[str, ...]] = field(default_factory=dict)
     summaries: dict[str, str] = field(default_factory=dict)  # summary HTML, when it has markup
+    redirects: dict[str, str] = field(default_factory=dict)  # old page id -> page id
 
 
 def newest_first(page: Page) -> tuple:

@@ -40,6 +40,7 @@ from glossary_site.resolve.recommend import (
     recommendation_score,
     recommendations,
 )
+from glossary_site.resolve.redirects import redirects
 from glossary_site.resolve.references import BROKEN_TARGET, RefIndex, plural_variants, ref_key
 
 __all__ = [  # the stage's public surface, including names other modules look up here
@@ -94,7 +95,8 @@ def resolve(
     )
     graph = _graph(site, table, entry_areas, related, bodies, sections, body_keys)
     discover = recommendations(graph, mapper, cached.setdefault("recommendations", {}))
-    graph = dataclasses.replace(graph, discover=discover, summaries=summaries)
+    moved = redirects([*site.areas, *site.entries], problems)
+    graph = dataclasses.replace(graph, discover=discover, summaries=summaries, redirects=moved)
     return ResolveResult(graph, tuple(problems))
 
 

@@ -3,7 +3,9 @@
    SearchAction target). The index is loaded in parts (render/search.py): a small
    manifest, the title shards of the query's words (ranked by MiniSearch: exact, prefix,
    then typo), the word shards for summary and body matches, and the document files of
-   the results shown. Nothing is fetched until the box is focused or a query is given. */
+   the results shown: the first FIRST results show as soon as their documents are in, the
+   others (up to MAX) are appended when theirs are. Nothing is fetched until the box is
+   focused or a query is given; a query waits for the engine only to rank titles. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -13,7 +15,9 @@
   var manifestUrl = script.getAttribute("data-index");
   var engineUrl = script.getAttribute("data-engine");
   var root = manifestUrl.replace(/manifest\.json$/, "");
-  var MAX = 20;
+  var MAX = 20;  // results listed
+  var FIRST = 6;  // results shown before the others' documents load: one request each,
+                  // and a browser opens 6 connections to a host at once over HTTP/1.1
   var WORD = /[\p{L}\p{N}]+/gu;
   var files = {};
   var engine = null;
@@ -62,6 +66,7 @@
     return engine;
   }
 
+  // on focus: the manifest and the engine, so that a query only waits for its shards
   function prepare() {
     return Promise.all([json(manifestUrl), loadEngine()]).then(function (loaded) {
       return loaded[0];
@@ -72,7 +77,9 @@
     var keys = new Set(manifest.titles);
     var wanted = Array.from(new Set(terms.map(function (t) { return shardName(t, manifest.title_key); })))
       .filter(function (k) { return keys.has(k); });
-    return Promise.all(wanted.map(function (k) { return json(root + "t/" + k + ".json"); }))
+    // the shards and the engine load side by side (the engine may still be on its way)
+    var shards = Promise.all(wanted.map(function (k) { return json(root + "t/" + k + ".json"); }));
+    return Promise.all([shards, loadEngine()]).then(function (loaded) { return loaded[0]; })
       .then(function (shards) {
         var seen = new Map();
         shards.forEach(function (shard) {
@@ -147,10 +154,22 @@
     });
   }
 
+  // the documents (title, URL, kind, meaning) of the given hits, from their slot files
+  function withDocs(manifest, hits) {
+    var buckets = Array.from(new Set(hits.map(function (h) { return h.id >> manifest.bucket_bits; })));
+    return Promise.all(buckets.map(function (b) { return json(root + "d/" + b + ".json"); }))
+      .then(function (files) {
+        var docs = {};
+        buckets.forEach(function (b, n) { docs[b] = files[n]; });
+        hits.forEach(function (hit) { hit.doc = docs[hit.id >> manifest.bucket_bits][String(hit.id)]; });
+        return hits;
+      });
+  }
+
   function search(query) {
     var terms = words(query);
-    if (!terms.length) { return Promise.resolve({ terms: terms, hits: [] }); }
-    return prepare().then(function (manifest) {
+    if (!terms.length) { return Promise.resolve({ terms: terms, hits: [], rest: Promise.resolve([]) }); }
+    return json(manifestUrl).then(function (manifest) {
       return Promise.all([titleMatches(manifest, terms), wordMatches(manifest, terms)]).then(function (found) {
         var seen = new Set();
         var hits = found[0].concat(found[1]).filter(function (hit) {
@@ -158,14 +177,17 @@
           seen.add(hit.id);
           return true;
         }).slice(0, MAX);
-        var buckets = Array.from(new Set(hits.map(function (h) { return h.id >> manifest.bucket_bits; })));
-        return Promise.all(buckets.map(function (b) { return json(root + "d/" + b + ".json"); }))
-          .then(function (files) {
-            var docs = {};
-            buckets.forEach(function (b, n) { docs[b] = files[n]; });
-            hits.forEach(function (hit) { hit.doc = docs[hit.id >> manifest.bucket_bits][String(hit.id)]; });
-            return { terms: terms, hits: hits, separator: manifest.separator };
-          });
+        // the first results show as soon as their documents are in (one file each, so
+        // one round of requests); the documents of the rest follow and are appended
+        return withDocs(manifest, hits.slice(0, FIRST)).then(function (first) {
+          return {
+            terms: terms,
+            hits: first,
+            total: hits.length,
+            rest: withDocs(manifest, hits.slice(FIRST)),
+            separator: manifest.separator
+          };
+        });
       });
     });
   }
@@ -232,40 +254,50 @@
     if (!yes) { setActive(-1); }
   }
 
+  function option(hit, n, found) {
+    var doc = hit.doc;
+    var node = element("li", "search-option");
+    node.id = listbox.id + "-" + n;
+    node.setAttribute("role", "option");
+    node.setAttribute("aria-selected", "false");
+    node.setAttribute("data-tier", String(hit.tier));
+    var link = element("a", "search-title");
+    link.href = doc.u;
+    link.tabIndex = -1;
+    link.appendChild(marked(doc.t, found.terms, hit.marks));
+    node.appendChild(link);
+    node.appendChild(document.createTextNode(" "));
+    node.appendChild(element("span", "kind", doc.k));
+    var meaning = element("p", "meaning");
+    meaning.appendChild(element("span", "meaning-label", "Meaning"));
+    meaning.appendChild(marked(found.separator + doc.s, found.terms, hit.marks));
+    node.appendChild(meaning);
+    node.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    node.addEventListener("click", function () { window.location.assign(doc.u); });
+    return node;
+  }
+
   function show(query, found) {
     listbox.replaceChildren();
     active = -1;
     input.removeAttribute("aria-activedescendant");
-    if (!found.hits.length) {
+    if (!found.total) {
       status.textContent = "No matches for \u201c" + query + "\u201d. Try other words, or browse the A\u2013Z indexes.";
       open(false);
       return;
     }
-    status.textContent = found.hits.length + (found.hits.length === 1 ? " result" : " results") + " for \u201c" + query + "\u201d";
-    found.hits.forEach(function (hit, n) {
-      var doc = hit.doc;
-      var option = element("li", "search-option");
-      option.id = listbox.id + "-" + n;
-      option.setAttribute("role", "option");
-      option.setAttribute("aria-selected", "false");
-      option.setAttribute("data-tier", String(hit.tier));
-      var link = element("a", "search-title");
-      link.href = doc.u;
-      link.tabIndex = -1;
-      link.appendChild(marked(doc.t, found.terms, hit.marks));
-      option.appendChild(link);
-      option.appendChild(document.createTextNode(" "));
-      option.appendChild(element("span", "kind", doc.k));
-      var meaning = element("p", "meaning");
-      meaning.appendChild(element("span", "meaning-label", "Meaning"));
-      meaning.appendChild(marked(found.separator + doc.s, found.terms, hit.marks));
-      option.appendChild(meaning);
-      option.addEventListener("mousedown", function (event) { event.preventDefault(); });
-      option.addEventListener("click", function () { window.location.assign(doc.u); });
-      listbox.appendChild(option);
-    });
+    status.textContent = found.total + (found.total === 1 ? " result" : " results") + " for \u201c" + query + "\u201d";
+    found.hits.forEach(function (hit, n) { listbox.appendChild(option(hit, n, found)); });
+    listbox.setAttribute("aria-busy", found.total > found.hits.length ? "true" : "false");
     open(true);
     listbox.dispatchEvent(new CustomEvent("search-results", { bubbles: true, detail: { query: query } }));
+  }
+
+  // the results past the first, once their documents are in (appended: the active
+  // option and the ones above it stay where they are)
+  function showRest(found, rest) {
+    rest.forEach(function (hit, n) { listbox.appendChild(option(hit, found.hits.length + n, found)); });
+    listbox.setAttribute("aria-busy", "false");
   }
 
   function run(query, remember) {
@@ -278,8 +310,12 @@
     }
     if (!query) { status.textContent = ""; listbox.replaceChildren(); open(false); return; }
     search(query).then(function (found) {
-      if (mine === sequence) { show(query, found); }
-    }, function (error) {
+      if (mine !== sequence) { return; }
+      show(query, found);
+      return found.rest.then(function (rest) {
+        if (mine === sequence && rest.length) { showRest(found, rest); }
+      });
+    }).catch(function (error) {
       if (mine === sequence) { status.textContent = "Search is unavailable: " + error.message; open(false); }
     });
   }

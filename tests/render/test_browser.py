@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from conftest import SITES, build_in
+from conftest import SITES, build_in, generate_corpus
 
 pytestmark = pytest.mark.browser
 BOX = "form.search-form input[name=s]"
@@ -22,17 +24,30 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser") / "basic"
-    shutil.copytree(SITES / "basic", root)
-    build_in(root)
-    handler = functools.partial(_QuietHandler, directory=str(root / "build"))
+def serve(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser") / "basic"
+    shutil.copytree(SITES / "basic", root)
+    build_in(root)
+    yield from serve(root / "build")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A generated 150-entry site, where common words have more results than one list."""
+    root = generate_corpus(tmp_path_factory.mktemp("browser") / "corpus", 150)
+    build_in(root)
+    for url in serve(root / "build"):
+        yield url, root / "build"
 
 
 def result_titles(tab: object) -> list[str]:
@@ -151,6 +166,36 @@ def test_the_index_is_loaded_in_parts(tab, site_url):
     assert "t/pr.json" in parts and "w/pre.json" in parts
     assert not any(p.startswith("t/ma") for p in parts)  # only the query's shards
     assert any(p.startswith("d/") for p in parts)
+
+
+def test_the_first_results_show_before_the_others_which_follow_in_rank_order(tab, corpus):
+    url, out = corpus
+    shards = [json.loads(f.read_text("utf-8")) for f in (out / "search/w").glob("*.json")]
+    # a word in the summary or body of more pages than the list holds (MAX = 20)
+    word = min(w for shard in shards for w, postings in shard.items() if len(postings) > 60)
+    tab.add_init_script(
+        """document.addEventListener("search-results", () => {
+            window.firstShown = Array.from(document.querySelectorAll("[role=option]"),
+                                           o => [o.id, o.textContent]);
+            window.busy = document.querySelector("[role=listbox]").getAttribute("aria-busy");
+        });"""
+    )
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(request.url))
+    tab.goto(f"{url}/?s={word}")
+    first = [tuple(o) for o in tab.wait_for_function("window.firstShown").json_value()]
+    assert len(first) == 6 and tab.evaluate("window.busy") == "true"
+    tab.wait_for_selector("[role=listbox][aria-busy=false]")
+    options = tab.locator("[role=option]")
+    shown = options.evaluate_all("os => os.map(o => [o.id, o.textContent])")
+    assert len(shown) == 20 and [tuple(o) for o in shown[:6]] == first
+    listbox = tab.get_attribute("[role=listbox]", "id")
+    assert [o[0] for o in shown] == [f"{listbox}-{n}" for n in range(20)]
+    assert tab.inner_text(".search-status") == f"20 results for \u201c{word}\u201d"
+    assert sum("/search/d/" in u for u in fetched) <= 20
+    tab.press(BOX, "ArrowUp")  # wraps to the last: the appended options take part
+    assert tab.locator(BOX).get_attribute("aria-activedescendant") == shown[-1][0]
+    assert tab.errors == []
 
 
 def test_a_search_without_matches_says_so(tab, site_url):

@@ -104,6 +104,11 @@ def largest_pages(out: Path) -> dict[str, tuple[int, str]]:
     return found
 
 
+def fold_key(word: str) -> str:
+    """The title shard a word goes to (render/search.py's names for a-z0-9 keys)."""
+    return word.lower()[:2]
+
+
 def queries(out: Path) -> list[tuple[str, str, str]]:
     """(label, query, title expected among the results) from the built index."""
     docs = {}
@@ -122,6 +127,11 @@ def queries(out: Path) -> list[tuple[str, str, str]]:
         ("misspelt", misspelt, doc["t"]),
         ("summary word", doc["s"].split()[-2].strip(".,"), ""),
     ]
+    # the heaviest query for titles: an exact title with a word in the largest title shard
+    largest = max((out / "search/t").glob("*.json"), key=lambda f: f.stat().st_size).stem
+    heavy = [d for d in entries if any(fold_key(w) == largest for w in d["t"].split())]
+    if heavy:
+        found.append(("largest shard", heavy[0]["t"], heavy[0]["t"]))
     # the issue's own typo, "levrage ratio", on a two-word title starting with Leverage
     leverage = [d["t"] for d in entries if re.fullmatch(r"Leverage \w+", d["t"])]
     if leverage:

@@ -73,10 +73,20 @@
     });
   }
 
+  // a word's title shard: its first two letters, or, where that group is split
+  // (render/search.py's TITLE_SPLIT), its first three, or "<ab>_" for a two-letter word
+  function titleKey(keys, term, length) {
+    var two = shardName(term, length);
+    if (keys.has(two)) { return two; }
+    if (Array.from(term).length <= length) { return keys.has(two + "_") ? two + "_" : null; }
+    var three = shardName(term, length + 1);
+    return keys.has(three) ? three : null;
+  }
+
   function titleMatches(manifest, terms) {
     var keys = new Set(manifest.titles);
-    var wanted = Array.from(new Set(terms.map(function (t) { return shardName(t, manifest.title_key); })))
-      .filter(function (k) { return keys.has(k); });
+    var wanted = Array.from(new Set(terms.map(function (t) { return titleKey(keys, t, manifest.title_key); })))
+      .filter(function (k) { return k !== null; });
     // the shards and the engine load side by side (the engine may still be on its way)
     var shards = Promise.all(wanted.map(function (k) { return json(root + "t/" + k + ".json"); }));
     return Promise.all([shards, loadEngine()]).then(function (loaded) { return loaded[0]; })

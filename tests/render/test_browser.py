@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SITES, build_in, generate_corpus
+from glossary_site.render import search as search_index
 
 pytestmark = pytest.mark.browser
 BOX = "form.search-form input[name=s]"
@@ -43,9 +44,13 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A generated 150-entry site, where common words have more results than one list."""
+    """A generated 150-entry site, where common words have more results than one list,
+    built with title shards split past 8 records (as past 1,000 on a large site)."""
     root = generate_corpus(tmp_path_factory.mktemp("browser") / "corpus", 150)
-    build_in(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "TITLE_SPLIT", 8)
+        build_in(root)
+    assert any(len(p.stem) == 3 for p in (root / "build/search/t").glob("*.json"))
     for url in serve(root / "build"):
         yield url, root / "build"
 
@@ -195,6 +200,34 @@ def test_the_first_results_show_before_the_others_which_follow_in_rank_order(tab
     assert sum("/search/d/" in u for u in fetched) <= 20
     tab.press(BOX, "ArrowUp")  # wraps to the last: the appended options take part
     assert tab.locator(BOX).get_attribute("aria-activedescendant") == shown[-1][0]
+    assert tab.errors == []
+
+
+def test_split_title_shards_still_find_exact_prefix_and_misspelt_titles(tab, corpus):
+    url, out = corpus
+    docs = {}
+    for bucket in (out / "search/d").glob("*.json"):
+        docs.update(json.loads(bucket.read_text("utf-8")))
+    keys = set(json.loads((out / "search/manifest.json").read_text("utf-8"))["titles"])
+    titles = sorted(
+        d["t"]
+        for d in docs.values()
+        if len(d["t"].split()) == 2 and not {w.lower()[:2] for w in d["t"].split()} & keys
+    )
+    assert len(titles) >= 3  # both words in split groups
+    tab.goto(url + "/")
+    for title in titles[:3]:
+        first, second = title.split()
+        assert search(tab, title)[0] == title
+        assert title in search(tab, f"{first} {second[:4]}")
+        if len(second) > 4:  # a letter dropped past the third: one edit
+            assert title in search(tab, f"{first} {second[:3]}{second[4:]}")
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(request.url))
+    tab.goto(url + "/")
+    search(tab, titles[0])
+    loaded = [u.rsplit("/", 1)[1] for u in fetched if "/search/t/" in u]
+    assert loaded and all(len(name) == len("abc.json") for name in loaded)
     assert tab.errors == []
 
 

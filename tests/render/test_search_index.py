@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_in, generate_corpus, search_records, tree_bytes
+from glossary_site.render import search
 from glossary_site.render.search import fold, shard_name, stable_ids, words
 from page_helpers import build_fixture_site
 
@@ -86,6 +87,42 @@ def test_title_shards_hold_titles_and_aliases_by_their_words(out: Path) -> None:
         assert [liq, "Liquidation Price", ["liq price"]] in read(out, f"t/{key}.json")
     assert all(r[0] != liq for r in read(out, "t/ma.json"))
     assert manifest["size"] == 64
+
+
+def _title_key(keys: set[str], word: str) -> str | None:
+    """The title shard search.js loads for a query word (its titleKey)."""
+    two = shard_name(word, 2)
+    if two in keys:
+        return two
+    if len(word) <= 2:
+        return two + "_" if two + "_" in keys else None
+    three = shard_name(word, 3)
+    return three if three in keys else None
+
+
+def test_large_title_shards_split_by_a_third_letter(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search, "TITLE_SPLIT", 8)
+    root = generate_corpus(tmp_path / "corpus", 120)
+    title = root / "content/definition/de.md"  # a title of one two-letter word
+    title.write_text(
+        "---\ntitle: De\nsummary: Two letters.\npublished: 2025-01-01\n---\nBody.\n",
+        encoding="utf-8",
+    )
+    build_in(root, use_cache=False)
+    out = root / "build"
+    keys = set(read(out, "manifest.json")["titles"])
+    shards = {key: read(out, f"t/{key}.json") for key in keys}
+    assert keys == {p.stem for p in (out / "search/t").glob("*.json")}
+    assert all(len(records) <= 8 or len(key) > 2 for key, records in shards.items())
+    split = {key[:2] for key in keys if len(key) == 3}
+    assert split and not split & keys  # a split group has no two-letter shard left
+    assert "de_" in keys and [r[1] for r in shards["de_"]] == ["De"]
+    # every word of every title and alias leads search.js to a shard holding the page
+    ids, _ = stable_ids([r["id"] for r in search_records(out)])
+    for record in search_records(out):
+        for word in words(" ".join([record["t"], *record["a"]])):
+            held = [r[0] for r in shards[_title_key(keys, word)]]
+            assert ids[record["id"]] in held, (word, record["t"])
 
 
 def test_word_shards_say_where_a_word_is(out: Path) -> None:

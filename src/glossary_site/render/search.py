@@ -7,6 +7,7 @@ is split into small static files under `search/` (the theme's search.js reads th
 - `search/t/<2 letters>.json`: title shards. Every page with a title or alias word
   starting with those two letters: `[id, title, aliases]`. A query loads the title shards
   of its words' first two letters and ranks them with MiniSearch (exact, prefix, typo).
+  A shard of more than TITLE_SPLIT pages is split by three letters instead (`t/dec.json`).
 - `search/w/<3 letters>.json`: word shards. For each word starting with those letters,
   the pages that contain it with where (1 title or alias, 2 summary, 4 body), as a flat
   `[id, where, id, where, ...]`. Body-only matches of a word are capped (BODY_POSTINGS,
@@ -36,6 +37,7 @@ from glossary_site.resolve import SiteGraph
 SEARCH_DIR = "search/"
 MANIFEST = urls.SEARCH_MANIFEST
 TITLE_KEY = 2  # letters naming a title shard
+TITLE_SPLIT = 1000  # past this many records, a title shard splits by a third letter
 WORD_KEY = 3  # letters naming a word shard
 BUCKET_BITS = 5  # 32 id slots per document file
 BODY_POSTINGS = 100  # body-only pages kept per word
@@ -173,6 +175,7 @@ def _build(graph: SiteGraph) -> SearchIndex:
     for word in sorted(strong.keys() | weak.keys()):
         postings = _kept(strong.get(word, {}), weak.get(word, []))
         shards.setdefault(shard_name(word, WORD_KEY), {})[word] = postings
+    titles = _split_titles(titles)
     for key in titles:
         titles[key].sort(key=lambda record: record[0])
     manifest = {
@@ -186,6 +189,34 @@ def _build(graph: SiteGraph) -> SearchIndex:
         "words": sorted(shards),
     }
     return SearchIndex(manifest, titles, shards, docs)
+
+
+def _split_titles(titles: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
+    """Title shards, those of more than TITLE_SPLIT records split by their words' first
+    three letters (`de` into `dea`, `dec`, ...): at 50,000 entries a two-letter shard
+    would weigh 120 KB gzipped. search.js asks for the two-letter shard when the manifest
+    lists it, else for the three-letter one; a query word of two letters in a split group
+    gets `<ab>_`, the pages whose title has that very word (it finds no longer title words
+    by prefix: those start at its third letter)."""
+    found: dict[str, list[list[Any]]] = {}
+    for key, records in titles.items():
+        if len(records) <= TITLE_SPLIT:
+            found[key] = records
+            continue
+        for record in records:
+            title_words = words(" ".join([record[1], *(record[2] if len(record) > 2 else ())]))
+            names = (_split_name(w) for w in title_words if shard_name(w, TITLE_KEY) == key)
+            for name in dict.fromkeys(names):
+                found.setdefault(name, []).append(record)
+    return found
+
+
+def _split_name(word: str) -> str:
+    """A word's shard in a split group: its first three letters, or `<ab>_` for the word
+    of two letters itself (no other shard name ends with `_`)."""
+    if len(word) > TITLE_KEY:
+        return shard_name(word, TITLE_KEY + 1)
+    return shard_name(word, TITLE_KEY) + "_"
 
 
 def _kept(strong: dict[int, int], weak: list[int]) -> list[int]:

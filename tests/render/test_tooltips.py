@@ -46,6 +46,46 @@ def test_a_page_carries_the_cards_of_the_entries_it_links_to(tmp_path):
     assert 'src="/assets/tooltips.js" defer' in html
 
 
+def _listed(out: Path, path: str) -> list[str]:
+    """The entry links an area or resource page lists."""
+    doc = parse_html(out / path.strip("/") / "index.html")
+    return [
+        a.get("href")
+        for article in doc.iter("article")
+        if "listing" in (article.get("class") or "").split()
+        for a in article.iter("a")
+    ]
+
+
+def test_area_and_resource_pages_carry_the_cards_of_the_entries_they_show(tmp_path):
+    root = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", root, ignore=shutil.ignore_patterns(".glossary-cache"))
+    area = root / "content/area/margin.md"  # a facet links to an entry of another area
+    area.write_text(
+        area.read_text(encoding="utf-8") + "An option's [[Premium]] is no margin.\n", "utf-8"
+    )
+    build_in(root)
+    out = root / "build"
+    pages = ["/area/margin/", "/area/margin/resource/1/", "/area/margin/resource/2/"]
+    for path in pages:
+        listed = _listed(out, path)
+        assert listed, path
+        tips = _tips(out, path)
+        assert set(tips["entries"]) == {*listed, "/definition/premium/"}, path
+        assert tips["entries"]["/definition/premium/"][:2] == ["Premium", "Definition"]
+    # each page carries its own slice's cards only
+    assert set(_listed(out, pages[1])).isdisjoint(_listed(out, pages[2]))
+    html = (out / "area/margin/index.html").read_text(encoding="utf-8")
+    assert 'src="/assets/tooltips.js" defer' in html
+    # a second build after the linked entry's summary changes renews the area's cards
+    premium = root / "content/definition/premium.md"
+    premium.write_text(
+        premium.read_text(encoding="utf-8").replace("summary: The", "summary: Newly the"), "utf-8"
+    )
+    build_in(root)
+    assert _tips(out, pages[0])["entries"]["/definition/premium/"][2].startswith("Newly the")
+
+
 def test_tooltips_false_leaves_them_out(tmp_path):
     root = tmp_path / "basic"
     shutil.copytree(SITES / "basic", root, ignore=shutil.ignore_patterns(".glossary-cache"))
@@ -105,6 +145,20 @@ def test_hovering_a_link_shows_the_card_and_leaving_hides_it(tab, site_url):
     tab.mouse.move(5, 5)
     card.wait_for(state="hidden")
     assert tab.get_attribute(WIKILINK, "aria-describedby") is None
+    assert tab.errors == []
+
+
+@pytest.mark.browser
+def test_hovering_an_entry_listed_on_an_area_page_shows_its_card(tab, site_url):
+    tab.goto(site_url + "/area/margin/")
+    link = tab.locator("article.listing h3 a").first
+    title = link.inner_text()
+    link.hover()
+    card = _card(tab)
+    card.wait_for(state="visible")
+    assert card.locator(".gs-tip-title").inner_text() == title
+    assert "Meaning ⎊ " in card.inner_text()
+    assert link.get_attribute("aria-describedby") == "gs-tip"
     assert tab.errors == []
 
 

@@ -34,7 +34,7 @@ from glossary_site.render.outputs import (
     shown_backlinks,
     sort_title,
 )
-from glossary_site.resolve import newest_first
+from glossary_site.resolve import SiteGraph, newest_first
 
 HOME_LISTS = 12
 
@@ -116,7 +116,7 @@ def entry_inputs(ctx: ViewContext, job: Job) -> Inputs:
     page = graph.pages[job.key]
     related = [r for r in graph.related.get(page.id, ()) if not r.startswith("area/")]
     backlinks = shown_backlinks(graph, page.id)
-    linked = [t for t in graph.links.get(page.id, ()) if not t.startswith("area/")]
+    linked = _linked_entries(graph, page.id)
     return (
         page.digest,
         graph.body_keys[page.id],
@@ -282,12 +282,18 @@ def area_inputs(ctx: ViewContext, job: Job) -> Inputs:
         resource_pages(graph, area.id),
         len(members),
         ctx.listed(listed),
+        ctx.listed(_linked_entries(graph, area.id)),  # the facets' links: hover definitions
     )
+
+
+def _linked_entries(graph: SiteGraph, page_id: str) -> list[str]:
+    """The terms and definitions a page's body links to (hover definitions are for entries)."""
+    return [t for t in graph.links.get(page_id, ()) if not t.startswith("area/")]
 
 
 def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     """An area page, or one of its /resource/<n>/ pages."""
-    *_, n, pages, total, listed = inputs
+    *_, n, pages, total, listed, linked = inputs
     graph, config = ctx.graph, ctx.config
     area = graph.pages[job.key]
     sep = config.title_separator
@@ -322,6 +328,7 @@ def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         "href": ctx.href(urls.area_feed_path(area.slug)),
     }
     extra = {
+        "tips": _tips(ctx, [*linked, *listed]),
         "area": {
             "title": area.title,
             "image": image_view(ctx, area.image, area.title),

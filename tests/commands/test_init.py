@@ -14,10 +14,20 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from conftest import jsonld, parse_html, run_cli
 from glossary_site import __version__
-from glossary_site.commands.init import WORKFLOW, init_site
+from glossary_site.commands.init import (
+    REQUIREMENTS,
+    WORKFLOW,
+    Source,
+    _checkout,
+    init_site,
+    requirements,
+    source_of,
+)
+from glossary_site.commands.init import installed_from as source_of_running
 from glossary_site.commands.new import PLACEHOLDER, new_page
 
 XHTML = ""  # parse_html does not namespace elements
@@ -40,7 +50,7 @@ def test_init_new_check_build_from_an_empty_folder(tmp_path):
     site = tmp_path / "my-glossary"
     result = run_cli("init", str(site), "--base-url", "https://me.github.io/my-glossary/")
     assert result.returncode == 0, result.stderr
-    for rel in ("content/site.yaml", ".gitignore", "README.md", WORKFLOW):
+    for rel in ("content/site.yaml", ".gitignore", "README.md", WORKFLOW, REQUIREMENTS):
         assert f"wrote {os.path.join(str(site), rel)}" in result.stdout
     assert 'glossary new term "Your First Term" --area basics' in result.stdout
     assert "glossary build" in result.stdout
@@ -216,7 +226,9 @@ def test_workflow_structure(tmp_path):
     assert cache["restore-keys"].strip() in cache["key"]
     assert flow["env"]["GLOSSARY_SITE_VERSION"] == __version__
     install = next(s for s in steps if s.get("name") == "Install glossary-site")
-    assert "pip install" in install["run"] and "glossary-site==" in install["run"]
+    assert install["run"].split() == ["python", "-m", "pip", "install", "-r", REQUIREMENTS]
+    assert (tmp_path / REQUIREMENTS).is_file()
+    assert "hashFiles('requirements.txt')" in cache["key"]
     assert uses["actions/upload-pages-artifact"]["with"]["path"] == "build"
     # cache before check, check before build, build before upload
     order = [s.get("uses", s.get("run", "")).split("@")[0] for s in steps]
@@ -260,3 +272,112 @@ def test_workflow_commands_run_against_the_initd_site(tmp_path, pages_url):
     home = parse_html(site / "build/index.html")
     canonical = next(link for link in home.iter(f"{XHTML}link") if link.get("rel") == "canonical")
     assert canonical.get("href") == (pages_url + "/" if pages_url else "https://example.org/")
+
+
+# ----------------------------------------------- how the workflow gets the tool
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _requirement_lines(text: str) -> list[Requirement]:
+    """The requirements of a requirements.txt, parsed as pip parses each (PEP 508)."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [Requirement(line) for line in lines]
+
+
+def _no_checkout(folder: Path) -> None:
+    raise AssertionError(f"no git lookup expected, asked about {folder}")
+
+
+@pytest.mark.parametrize(
+    ("direct", "checkout", "expected"),
+    [
+        # installed from an index (no direct_url.json): that version, from that index
+        (None, _no_checkout, "glossary-site==0.1.0"),
+        (
+            {
+                "url": "https://github.com/o/glossary-site.git",
+                "vcs_info": {"vcs": "git", "commit_id": SHA, "requested_revision": "main"},
+            },
+            _no_checkout,
+            f"glossary-site @ git+https://github.com/o/glossary-site.git@{SHA}",
+        ),
+        (
+            {
+                "url": "ssh://git@example.org/o/g.git",
+                "vcs_info": {"vcs": "git", "commit_id": SHA},
+                "subdirectory": "tool",
+            },
+            _no_checkout,
+            f"glossary-site @ git+ssh://git@example.org/o/g.git@{SHA}#subdirectory=tool",
+        ),
+        (
+            {
+                "url": "https://example.org/w/glossary_site-0.1.0-py3-none-any.whl",
+                "archive_info": {"hashes": {"sha256": "ab" * 32}},
+            },
+            _no_checkout,
+            "glossary-site @ https://example.org/w/glossary_site-0.1.0-py3-none-any.whl#sha256="
+            + "ab" * 32,
+        ),
+        # `pip install .` from a clone: the clone's origin at its HEAD, readable by CI
+        (
+            {"url": "file:///home/me/glossary-site", "dir_info": {}},
+            lambda folder: (
+                ("git@github.com:me/glossary-site.git", SHA)
+                if folder == Path("/home/me/glossary-site")
+                else None
+            ),
+            f"glossary-site @ git+https://github.com/me/glossary-site.git@{SHA}",
+        ),
+        # nothing another machine can fetch: a local remote, no clone, a local wheel
+        (
+            {"url": "file:///home/me/gs", "dir_info": {"editable": True}},
+            lambda f: ("/srv/git/gs.git", SHA),
+            None,
+        ),
+        ({"url": "file:///home/me/gs", "dir_info": {}}, lambda f: None, None),
+        (
+            {"url": "file:///tmp/glossary_site-0.1.0-py3-none-any.whl", "archive_info": {}},
+            _no_checkout,
+            None,
+        ),
+    ],
+)
+def test_requirements_name_the_tool_by_a_source_ci_can_fetch(direct, checkout, expected):
+    source = source_of(direct, "0.1.0", checkout)
+    assert source.requirement == expected
+    [found] = _requirement_lines(requirements(source))
+    assert found.name == "glossary-site"
+    if expected is None:  # a line that fails loudly, with a comment saying what to write
+        assert str(found) == f"glossary-site=={__version__}"
+        assert "REPLACE the next line" in requirements(source)
+    else:
+        assert str(found) == expected
+        assert "REPLACE" not in requirements(source)
+
+
+def test_a_local_clone_is_named_by_its_origin_remote_and_head(tmp_path):
+    clone = tmp_path / "glossary-site"
+    clone.mkdir()
+    git = ["git", "-C", str(clone), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    (clone / "pyproject.toml").write_text("[project]\nname = 'glossary-site'\n")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    assert _checkout(clone) is None  # no remote yet
+    subprocess.run([*git, "remote", "add", "origin", "https://example.org/me/gs.git"], check=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    assert _checkout(clone) == ("https://example.org/me/gs.git", head.strip())
+    source = source_of({"url": clone.as_uri(), "dir_info": {}}, "0.1.0", _checkout)
+    assert source.requirement == f"glossary-site @ git+https://example.org/me/gs.git@{head.strip()}"
+    assert _checkout(tmp_path / "nowhere") is None
+
+
+def test_init_writes_the_requirements_of_the_running_install(tmp_path):
+    init_site(tmp_path)
+    text = (tmp_path / REQUIREMENTS).read_text(encoding="utf-8")
+    [found] = _requirement_lines(text)
+    assert found.name == "glossary-site"
+    assert text == requirements(source_of_running())
+    assert isinstance(source_of_running(), Source)

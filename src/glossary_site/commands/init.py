@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from glossary_site import __version__
 from glossary_site.errors import OutputError
 
 DEFAULT_BASE_URL = "https://example.org/"
 WORKFLOW = ".github/workflows/glossary.yml"
+REQUIREMENTS = "requirements.txt"
+DIST = "glossary-site"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,7 @@ def init_site(
             "to add the starter files that are missing (existing files are never overwritten)"
         )
     files = starter_files(name or default_name(root), base_url or DEFAULT_BASE_URL)
+    files[REQUIREMENTS] = requirements(installed_from())
     written, kept = [], []
     for rel, text in files.items():
         (written if _write_new(root / rel, text) else kept).append(rel)
@@ -63,6 +72,124 @@ def _write_new(path: Path, text: str) -> bool:
     except FileExistsError:
         return False
     return True
+
+
+# ------------------------------------------------ how CI installs glossary-site
+#
+# glossary-site is not on PyPI, so `pip install glossary-site==<version>` would fail in
+# the workflow. The site's requirements.txt names the tool the way it was installed
+# here, when that way works on another machine (PEP 610's direct_url.json): a git URL
+# at the installed commit, a wheel's URL, or a local clone's `origin` remote at its
+# HEAD commit. Otherwise it holds a line that fails with a comment saying what to write.
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where glossary-site came from, as far as it can be reinstalled elsewhere."""
+
+    requirement: str | None  # a pip requirement that works on another machine, if any
+    note: str  # how it was found, for the comment above it
+
+
+def installed_from() -> Source:
+    """How the running glossary-site was installed (PEP 610), as a portable requirement."""
+    try:
+        found = metadata.distribution(DIST)
+    except metadata.PackageNotFoundError:
+        return Source(None, "glossary-site is not installed as a package here")
+    text = found.read_text("direct_url.json")
+    try:
+        direct = json.loads(text) if text else None
+    except ValueError:
+        direct = None
+    return source_of(direct, found.version, _checkout)
+
+
+def source_of(
+    direct: dict[str, Any] | None,
+    version: str,
+    checkout: Callable[[Path], tuple[str, str] | None],
+) -> Source:
+    """The portable requirement for a PEP 610 record (None: installed from an index).
+    `checkout(path)` gives a local folder's (remote URL, commit) or None."""
+    if not isinstance(direct, dict):
+        return Source(f"{DIST}=={version}", f"installed from a package index as {version}")
+    url = str(direct.get("url", ""))
+    vcs = direct.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and _remote(url):
+        commit = vcs.get("commit_id", "")
+        where = _with_subdirectory(f"git+{_remote(url)}@{commit}", direct)
+        return Source(f"{DIST} @ {where}", f"installed from git, commit {commit}")
+    archive = direct.get("archive_info")
+    if isinstance(archive, dict) and urlsplit(url).scheme in ("http", "https"):
+        hashes = archive.get("hashes") or {}
+        digest = f"#sha256={hashes['sha256']}" if "sha256" in hashes else ""
+        return Source(f"{DIST} @ {url.split('#')[0]}{digest}", "installed from this URL")
+    if isinstance(direct.get("dir_info"), dict) and urlsplit(url).scheme == "file":
+        found = checkout(Path(unquote(urlsplit(url).path)))
+        if found and _remote(found[0]):
+            remote, commit = found
+            return Source(
+                f"{DIST} @ git+{_remote(remote)}@{commit}",
+                f"installed from a local clone; its origin remote at its HEAD commit "
+                f"{commit[:12]} (push that commit, or name a tag or branch)",
+            )
+        return Source(None, "installed from a local folder that is no git clone with a remote")
+    return Source(None, f"installed from {url or 'an unknown place'}")
+
+
+def _remote(url: str) -> str | None:
+    """A git remote as a URL pip can fetch from another machine (scp-like `git@host:path`
+    becomes https, which a CI runner can read without a key), or None for a local one."""
+    url = url.removeprefix("git+")
+    scp = re.fullmatch(r"[\w.-]+@([\w.-]+):(?!/)(.+)", url)
+    if scp:
+        return f"https://{scp[1]}/{scp[2]}"
+    if urlsplit(url).scheme in ("https", "http", "ssh", "git") and urlsplit(url).hostname:
+        return url
+    return None
+
+
+def _with_subdirectory(url: str, direct: dict[str, Any]) -> str:
+    sub = direct.get("subdirectory")
+    return f"{url}#subdirectory={sub}" if isinstance(sub, str) and sub else url
+
+
+def _checkout(folder: Path) -> tuple[str, str] | None:
+    """The `origin` remote URL and HEAD commit of a git clone, or None."""
+    try:
+        remote, commit = (
+            subprocess.run(
+                ["git", "-C", str(folder), *args],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
+            ).stdout.strip()
+            for args in (["remote", "get-url", "origin"], ["rev-parse", "HEAD"])
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (remote, commit) if remote and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None
+
+
+def requirements(source: Source) -> str:
+    """The site's requirements.txt: what the workflow installs."""
+    head = (
+        "# The tool that builds this site. The GitHub Actions workflow\n"
+        "# (.github/workflows/glossary.yml) runs `pip install -r requirements.txt`.\n"
+        "# glossary-site is not published on PyPI: name it by a source you control, e.g.\n"
+        "#   glossary-site @ git+https://github.com/OWNER/glossary-site@v0.1.0   (tag, branch or commit)\n"
+        "#   glossary-site @ https://example.org/glossary_site-0.1.0-py3-none-any.whl\n"
+        "# (a wheel from `pip wheel --no-deps PATH-TO-CLONE`, uploaded where CI can fetch it).\n"
+    )
+    if source.requirement:
+        return f"{head}#\n# Written by `glossary init`: {source.note}.\n{source.requirement}\n"
+    return (
+        f"{head}#\n# `glossary init` could not tell a source that works elsewhere ({source.note}):\n"
+        "# REPLACE the next line with one of the forms above, or CI's install step fails.\n"
+        f"{DIST}=={__version__}\n"
+    )
 
 
 def starter_files(name: str, base_url: str) -> dict[str, str]:
@@ -191,7 +318,9 @@ under the repository's Settings, Pages, Source: "GitHub Actions". The published 
 uses the address GitHub Pages gives the site, so project pages under a sub-path
 (`https://you.github.io/<repository>/`) keep their links and styles.
 `.glossary-cache/` and `build/` are cached between runs, so a change to one page rebuilds
-only what it touches.
+only what it touches. The workflow installs glossary-site from `requirements.txt`: keep
+the line there pointing at the version you build with (a git URL with a tag or commit,
+or a wheel's URL; glossary-site is not on PyPI).
 """
 
 
@@ -235,11 +364,13 @@ jobs:
         with:
           python-version: "3.12"
 
+      # requirements.txt names glossary-site by a source CI can fetch (it is not on PyPI)
       - name: Install glossary-site
-        run: python -m pip install "glossary-site==${{{{ env.GLOSSARY_SITE_VERSION }}}}"
+        run: python -m pip install -r requirements.txt
 
-      # The build cache and the last output, keyed on the tool's version and the content,
-      # restored from the newest earlier run of the same version: a change then rebuilds
+      # The build cache and the last output, keyed on the tool (its version and the
+      # requirements.txt that pins it) and the content, restored from the newest earlier
+      # run with the same tool: a change then rebuilds
       # and rewrites only the pages it touches (build/ is what lets unchanged pages stay).
       - name: Restore the build cache
         uses: actions/cache@v4
@@ -247,9 +378,9 @@ jobs:
           path: |
             .glossary-cache
             build
-          key: glossary-${{{{ runner.os }}}}-${{{{ env.GLOSSARY_SITE_VERSION }}}}-${{{{ hashFiles('content/**', 'static/**', 'templates/**') }}}}
+          key: glossary-${{{{ runner.os }}}}-${{{{ env.GLOSSARY_SITE_VERSION }}}}-${{{{ hashFiles('requirements.txt') }}}}-${{{{ hashFiles('content/**', 'static/**', 'templates/**') }}}}
           restore-keys: |
-            glossary-${{{{ runner.os }}}}-${{{{ env.GLOSSARY_SITE_VERSION }}}}-
+            glossary-${{{{ runner.os }}}}-${{{{ env.GLOSSARY_SITE_VERSION }}}}-${{{{ hashFiles('requirements.txt') }}}}-
 
       - name: Check
         run: glossary check --strict

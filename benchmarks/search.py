@@ -46,6 +46,8 @@ sys.path.insert(0, str(HERE))
 from corpus import GEN  # noqa: E402
 
 from glossary_site.commands.build import BuildOptions, build  # noqa: E402
+from glossary_site.render.search import shard_name  # noqa: E402
+from glossary_site.render.search import words as title_words  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 TARGETS = {10_000: (100_000, 100.0), 50_000: (250_000, 200.0)}
@@ -104,9 +106,14 @@ def largest_pages(out: Path) -> dict[str, tuple[int, str]]:
     return found
 
 
-def fold_key(word: str) -> str:
-    """The title shard a word goes to (render/search.py's names for a-z0-9 keys)."""
-    return word.lower()[:2]
+def title_key(keys: set[str], word: str) -> str | None:
+    """The title shard search.js loads for a word (its titleKey)."""
+    two = shard_name(word, 2)
+    if two in keys:
+        return two
+    if len(word) <= 2:
+        return two + "_" if two + "_" in keys else None
+    return shard_name(word, 3) if shard_name(word, 3) in keys else None
 
 
 def queries(out: Path) -> list[tuple[str, str, str]]:
@@ -129,9 +136,12 @@ def queries(out: Path) -> list[tuple[str, str, str]]:
     ]
     # the heaviest query for titles: an exact title with a word in the largest title shard
     largest = max((out / "search/t").glob("*.json"), key=lambda f: f.stat().st_size).stem
-    heavy = [d for d in entries if any(fold_key(w) == largest for w in d["t"].split())]
-    if heavy:
+    keys = set(json.loads((out / "search/manifest.json").read_text("utf-8"))["titles"])
+    heavy = [d for d in entries if any(title_key(keys, w) == largest for w in title_words(d["t"]))]
+    if heavy:  # the title alone, and its heavy word alone
+        word = next(w for w in title_words(heavy[0]["t"]) if title_key(keys, w) == largest)
         found.append(("largest shard", heavy[0]["t"], heavy[0]["t"]))
+        found.append(("largest word", word, ""))
     # the issue's own typo, "levrage ratio", on a two-word title starting with Leverage
     leverage = [d["t"] for d in entries if re.fullmatch(r"Leverage \w+", d["t"])]
     if leverage:

@@ -83,10 +83,15 @@
     return keys.has(three) ? three : null;
   }
 
+  // titles must hold every word (prefix or typo), so the smallest of the words' shards
+  // holds every title that can match: only that one is loaded
   function titleMatches(manifest, terms) {
     var keys = new Set(manifest.titles);
-    var wanted = Array.from(new Set(terms.map(function (t) { return titleKey(keys, t, manifest.title_key); })))
-      .filter(function (k) { return k !== null; });
+    var sizes = new Map(manifest.titles.map(function (k, n) { return [k, manifest.title_sizes[n]]; }));
+    var wanted = terms.map(function (t) { return titleKey(keys, t, manifest.title_key); })
+      .filter(function (k) { return k !== null; })
+      .sort(function (a, b) { return sizes.get(a) - sizes.get(b); })
+      .slice(0, 1);
     // the shards and the engine load side by side (the engine may still be on its way)
     var shards = Promise.all(wanted.map(function (k) { return json(root + "t/" + k + ".json"); }));
     return Promise.all([shards, loadEngine()]).then(function (loaded) { return loaded[0]; })

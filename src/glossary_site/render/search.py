@@ -8,6 +8,8 @@ is split into small static files under `search/` (the theme's search.js reads th
   starting with those two letters: `[id, title, aliases]`. A query loads the title shards
   of its words' first two letters and ranks them with MiniSearch (exact, prefix, typo).
   A shard of more than TITLE_SPLIT pages is split by three letters instead (`t/dec.json`).
+  A query of several words loads only the smallest of its words' title shards (the
+  manifest holds their sizes): every title holding all the words is in each of them.
 - `search/w/<3 letters>.json`: word shards. For each word starting with those letters,
   the pages that contain it with where (1 title or alias, 2 summary, 4 body), as a flat
   `[id, where, id, where, ...]`. Body-only matches of a word are capped (BODY_POSTINGS,
@@ -186,6 +188,8 @@ def _build(graph: SiteGraph) -> SearchIndex:
         "word_key": WORD_KEY,
         "separator": graph.config.title_separator,
         "titles": sorted(titles),
+        # records per title shard: a query of several words loads only its smallest
+        "title_sizes": [len(titles[key]) for key in sorted(titles)],
         "words": sorted(shards),
     }
     return SearchIndex(manifest, titles, shards, docs)

@@ -259,3 +259,26 @@ def test_ref_key_and_plural_variants():
     assert "leverage ratio" in plural_variants("leverage ratios")
     assert "margin process" in plural_variants("margin processes")
     assert "leverage ratios" in plural_variants("leverage ratio")
+
+
+def test_suggestions_that_read_the_same_name_their_pages(tmp_path):
+    files = {
+        "content/area/css.md": area("CSS"),
+        "content/definition/css.md": page("CSS"),
+        "content/term/css.md": page("CSS", aliases=["Cascading Style Sheets"]),
+        "content/term/x.md": page("Exhibit", areas=["CSX"], related=["CSX"]),
+    }
+    root = write_site(tmp_path / "site", files)
+    with pytest.raises(ContentError) as caught:
+        build_in(root)
+    assert [(p.format(), p.suggestions) for p in caught.value.problems] == [
+        (
+            "content/term/x.md:5: areas: 'CSX' does not match any page; did you mean 'CSS'?",
+            ("CSS",),
+        ),
+        (
+            "content/term/x.md:6: related: 'CSX' does not match any page; "
+            "did you mean 'CSS' (definition/css), 'CSS' (term/css) or 'CSS' (area/css)?",
+            ("definition/css", "term/css", "area/css"),
+        ),
+    ]

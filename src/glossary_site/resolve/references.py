@@ -81,8 +81,9 @@ class RefIndex:
             )
         if self._names_broken_page(text, scopes):
             return Resolution(None, code=BROKEN_TARGET)  # that file's own error is reported
-        suggestions = self.suggest(text, scopes)
-        hint = f"; did you mean {_quoted_list(suggestions)}?" if suggestions else ""
+        found = self._suggestions(text, scopes)
+        hint = f"; did you mean {_suggestion_list(found)}?" if found else ""
+        suggestions = tuple(_unique_suggestions(found))
         return Resolution(
             None,
             message=f"'{text}' does not match any page{hint}",
@@ -103,7 +104,12 @@ class RefIndex:
         text: str,
         scopes: Sequence[tuple[str, ...]] = ((urls.TERM, urls.DEFINITION, urls.AREA),),
     ) -> tuple[str, ...]:
-        """Up to three references close to `text`, ranked by rapidfuzz, written in its style."""
+        """Up to three references close to `text`, ranked by rapidfuzz, written in its style
+        (as `kind/slug` where two would read the same)."""
+        return tuple(_unique_suggestions(self._suggestions(text, scopes)))
+
+    def _suggestions(self, text: str, scopes: Sequence[tuple[str, ...]]) -> list[tuple[str, str]]:
+        """(as written in `text`'s style, page id) of up to three pages close to `text`."""
         from rapidfuzz import fuzz, process, utils  # only a site with broken references pays
 
         kinds = tuple(k for scope in scopes for k in scope)
@@ -121,7 +127,7 @@ class RefIndex:
             picked.setdefault(choices[index][1], choice)
             if len(picked) == 3:
                 break
-        return tuple(self._styled(text, page_id, name) for page_id, name in picked.items())
+        return [(self._styled(text, page_id, name), page_id) for page_id, name in picked.items()]
 
     def _styled(self, text: str, page_id: str, name: str) -> str:
         if "/" in text and _qualified(text):
@@ -221,6 +227,27 @@ class _Lookup:
 def _qualified(text: str) -> str:
     kind, sep, slug = text.strip().strip("/").partition("/")
     return f"{kind}/{urls.normalize_slug(slug)}" if sep and kind in urls.KINDS else ""
+
+
+def _twins(found: list[tuple[str, str]]) -> set[str]:
+    """Suggestions that read the same as another (two pages titled 'CSS')."""
+    seen: dict[str, int] = defaultdict(int)
+    for shown, _ in found:
+        seen[shown.casefold()] += 1
+    return {shown for shown, _ in found if seen[shown.casefold()] > 1}
+
+
+def _unique_suggestions(found: list[tuple[str, str]]) -> list[str]:
+    """Suggestions a tool can write back: `kind/slug` where two would read the same."""
+    twins = _twins(found)
+    return [page_id if shown in twins else shown for shown, page_id in found]
+
+
+def _suggestion_list(found: list[tuple[str, str]]) -> str:
+    """'X', 'CSS' (definition/css) or 'CSS' (area/css): never the same text twice alone."""
+    twins = _twins(found)
+    items = [f"'{shown}'" + (f" ({pid})" if shown in twins else "") for shown, pid in found]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def _quoted_list(items: Sequence[str], last: str = "or") -> str:

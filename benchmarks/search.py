@@ -4,6 +4,7 @@
     python benchmarks/search.py                       # 10,000 entries
     python benchmarks/search.py --entries 10000,50000
     python benchmarks/search.py --entries 10000 --pages-only
+    python benchmarks/search.py --entries 50000 --site DIR/build --reps 3   # a built site
 
 For each size: generates the shared synthetic corpus, builds it cold (`--no-cache`,
 in-process, one worker per core) and prints

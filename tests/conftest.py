@@ -6,9 +6,11 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import textwrap
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -176,6 +178,27 @@ def text_of(element: Any) -> str:
 def find_all(doc: Any, tag: str, cls: str | None = None) -> list[Any]:
     """Elements with a tag (and a class among their classes)."""
     return [e for e in doc.iter(tag) if cls is None or cls in (e.get("class") or "").split()]
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid RGB PNG of the given size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    rows = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

@@ -5,33 +5,14 @@ and height; URLs keep the base_url's path."""
 from __future__ import annotations
 
 import os
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import SITE_YAML, build_in, page, parse_html, tree_bytes, write_site
+from conftest import SITE_YAML, build_in, page, parse_html, png, tree_bytes, write_site
 from glossary_site.errors import ContentError
 
 SUB_YAML = SITE_YAML.replace("https://glossary.test/", "https://glossary.test/sub/")
-
-
-def png(width: int, height: int) -> bytes:
-    """A valid grey PNG of the given size."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        return struct.pack(">I", len(data)) + kind + data + crc
-
-    rows = b"".join(b"\x00" + b"\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def problems_of(root: Path) -> list[str]:

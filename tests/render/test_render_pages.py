@@ -3,15 +3,13 @@ images, feeds, sitemap, robots.txt and the search index."""
 
 from __future__ import annotations
 
-import struct
 import xml.etree.ElementTree as ET
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import SITES, area, build_in, find_all, page, parse_html, text_of
+from conftest import SITES, area, build_in, find_all, page, parse_html, png, text_of
 from page_helpers import (
     ATOM,
     SEP,
@@ -32,27 +30,6 @@ BASE = "https://basic.test/"
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_fixture_site(tmp_path_factory.mktemp("render"))
-
-
-def png(width: int, height: int) -> bytes:
-    """A valid RGB PNG of the given size."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    rows = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def section(doc: Any, cls: str) -> Any:

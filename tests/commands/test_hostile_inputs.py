@@ -354,11 +354,14 @@ def _body_cost(tmp_path: Path, name: str, body: str, baseline: float) -> float:
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_hostile_markdown_shapes_build_in_near_linear_time(tmp_path, shape):
     baseline = min(_body_cost(tmp_path, f"base{n}", "Short.\n", 0.0) for n in range(2))
-    small = _body_cost(tmp_path, "small", SHAPES[shape](15_000), baseline)
-    big = _body_cost(tmp_path, "big", SHAPES[shape](150_000), baseline)
-    # ten times the input may cost ten times as much, not a hundred (quadratic); under a
-    # second nothing is measured
-    assert big <= max(1.0, 25 * small), {"15 kB": small, "150 kB": big}
+    # the fastest of a few runs: one slow run on a busy CI machine is noise, not a shape
+    small = min(
+        _body_cost(tmp_path, f"small{n}", SHAPES[shape](15_000), baseline) for n in range(3)
+    )
+    big = min(_body_cost(tmp_path, f"big{n}", SHAPES[shape](150_000), baseline) for n in range(2))
+    # ten times the input may cost ten times as much, not a hundred (quadratic); under two
+    # seconds nothing is measured (a quadratic shape costs 100x its 15 kB time, far above)
+    assert big <= max(2.0, 25 * small), {"15 kB": small, "150 kB": big}
 
 
 def test_thousand_character_title_is_kept_whole_everywhere(tmp_path):

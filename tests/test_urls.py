@@ -69,6 +69,9 @@ def test_normalize_slug_composes_to_nfc():
         "café",
         "期权",
         "x" * urls.MAX_SLUG,
+        "a/b",
+        "block/css",
+        "/".join("abcdefghi"),
     ],
 )
 def test_slug_problem_accepts_readable_slugs(slug):
@@ -76,13 +79,30 @@ def test_slug_problem_accepts_readable_slugs(slug):
 
 
 @pytest.mark.parametrize(
-    "slug", ["", "-lead", "_lead", "has space", "a..b", "a/b", "a?b", "100%", ".hidden"]
+    "slug", ["", "-lead", "_lead", "has space", "a..b", "a//b", "a/-b", "a?b", "100%", ".hidden"]
 )
 def test_slug_problem_refuses_unsafe_slugs(slug):
     assert urls.slug_problem(slug) == (
         f"'{slug}' cannot be a slug: use letters, digits and hyphens, "
         "starting with a letter or digit"
     )
+
+
+def test_slug_problem_refuses_kind_folders_and_deep_nesting():
+    assert urls.slug_problem("term/x") == (
+        "'term/x' cannot be a slug: its first folder 'term' is a kind's name"
+    )
+    assert urls.slug_problem("/".join("abcdefghij")) == (
+        "'a/b/c/d/e/f/g/h/i/j' nests deeper than 8 folders"
+    )
+
+
+def test_file_slug_is_the_path_below_the_kind_folder():
+    assert urls.file_slug("content/definition/css.md") == "css"
+    assert urls.file_slug("content/definition/block/css.md") == "block/css"
+    assert urls.file_slug("content/definition/block/index.md") == "block"
+    assert urls.file_slug("content/definition/block/_index.markdown") == "block"
+    assert urls.file_slug("content/definition/index.md") == "index"  # top level: as before
 
 
 def test_slug_problem_refuses_too_long_names():

@@ -30,6 +30,8 @@ ASSETS = "assets/"
 _SLUG = re.compile(r"[^\W_](?:[\w-]|\.(?![.]))*\Z")
 _SAFE_URL_CHARS = "/-._~!$&'()*+,;=:@"
 MAX_SLUG = 150
+MAX_DEPTH = 8  # folders below content/<kind>/ at most
+FOLDER_PAGES = ("index", "_index")  # a folder's own page: index.md (Hugo: also _index.md)
 
 
 def page_path(kind: str, slug: str) -> str:
@@ -92,8 +94,33 @@ def normalize_slug(stem: str) -> str:
     return unicodedata.normalize("NFC", stem)
 
 
+def file_slug(rel: str) -> str:
+    """The slug of a page file `content/<kind>/<path>.md`: its path below the kind's folder
+    without the suffix, in NFC (`block/css`). In a sub-folder, `index.md` (or Hugo's
+    `_index.md`) is the folder's own page: `block/index.md` is `block`."""
+    parts = rel.split("/")[2:]
+    parts[-1] = parts[-1].rsplit(".", 1)[0]
+    if len(parts) > 1 and parts[-1] in FOLDER_PAGES:
+        parts.pop()
+    return normalize_slug("/".join(parts))
+
+
 def slug_problem(slug: str) -> str | None:
-    """Why a file name cannot be a slug, or None when it can."""
+    """Why a slug (`css`, or `block/css` for a nested page) cannot be one, or None."""
+    parts = slug.split("/")
+    if len(parts) > MAX_DEPTH + 1:
+        return f"'{slug}' nests deeper than {MAX_DEPTH} folders"
+    if len(parts) > 1 and parts[0] in KINDS:
+        return f"'{slug}' cannot be a slug: its first folder '{parts[0]}' is a kind's name"
+    for part in parts:
+        problem = _segment_problem(part)
+        if problem:
+            return problem.replace(f"'{part}'", f"'{slug}'", 1)
+    return None
+
+
+def _segment_problem(slug: str) -> str | None:
+    """Why a file or folder name cannot be part of a slug, or None when it can."""
     if len(slug) > MAX_SLUG:
         return f"file name is too long for a URL ({len(slug)} characters, at most {MAX_SLUG})"
     if not _SLUG.match(_without_marks(slug)):
@@ -141,19 +168,28 @@ def relative_asset_problem(path: str) -> str | None:
 
 
 def redirect_id(kind: str, written: str) -> str:
-    """The page id an old address in `redirect_from` names: `old-slug` is of the page's
-    own kind, `kind/old-slug` of that kind; slashes around it are ignored."""
-    parts = written.strip("/").split("/")
-    old_kind, slug = (kind, parts[0]) if len(parts) == 1 else parts
+    """The page id an old address in `redirect_from` names: `old-slug` (or a nested
+    `folder/old-slug`) is of the page's own kind, `kind/old-slug` of that kind; slashes
+    around it are ignored."""
+    old_kind, slug = _old_address(kind, written)
     return f"{old_kind}/{normalize_slug(slug)}"
 
 
 def redirect_problem(written: str) -> str | None:
     """Why `written` is not an old address for `redirect_from`, or None."""
-    parts = written.strip("/").split("/")
-    if len(parts) > 2 or (len(parts) == 2 and parts[0] not in KINDS):
+    _, slug = _old_address("", written)
+    if not slug:
         return "is not an old address: write old-slug or kind/old-slug (definition/old-name)"
-    return slug_problem(normalize_slug(parts[-1]))
+    return slug_problem(normalize_slug(slug))
+
+
+def _old_address(kind: str, written: str) -> tuple[str, str]:
+    """(kind, slug) of an old address: a first part that is a kind's name is the kind (no
+    folder of pages may have such a name, so `term/x` is never the nested page `term/x`)."""
+    parts = written.strip("/").split("/")
+    if len(parts) > 1 and parts[0] in KINDS:
+        return parts[0], "/".join(parts[1:])
+    return kind, "/".join(parts)
 
 
 def generated_file(path: str) -> bool:

@@ -90,12 +90,15 @@ def test_redirects_that_take_a_pages_or_another_redirects_place_are_errors(tmp_p
 def test_each_redirect_is_reported_at_its_own_line(tmp_path):
     source = (
         "---\ntitle: X\nsummary: S\npublished: 2026-01-02T10:00:00+00:00\n"
-        "redirect_from:\n  - fine\n  - term/leverage\n  - bad slug!\n  - note/x\n---\nBody.\n"
+        "redirect_from:\n  - fine\n  - term/leverage\n  - bad slug!\n  - definition/term/x\n"
+        "  - /\n  - old/nested\n---\nBody.\n"
     )
     assert problems_of(_site(tmp_path, {"content/definition/x.md": source})) == [
         "content/definition/x.md:8: 'redirect_from[2]' 'bad slug!' cannot be a slug: use "
         "letters, digits and hyphens, starting with a letter or digit",
-        "content/definition/x.md:9: 'redirect_from[3]' 'note/x' is not an old address: "
+        "content/definition/x.md:9: 'redirect_from[3]' 'term/x' cannot be a slug: its "
+        "first folder 'term' is a kind's name",
+        "content/definition/x.md:10: 'redirect_from[4]' '/' is not an old address: "
         "write old-slug or kind/old-slug (definition/old-name)",
     ]  # the collision with term/leverage waits for valid front matter
 

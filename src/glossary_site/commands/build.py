@@ -414,8 +414,67 @@ def _check_collisions(graph: SiteGraph, jobs: list[Any], site: LoadedSite) -> No
         if message:
             problems.append(Problem(f"static/{item.path}", 1, message, "output-collision"))
     problems += _file_folder_clashes(_output_owners(graph, jobs, site))
+    problems += _shared_outputs(graph, jobs)
     if problems:
         raise ContentError(problems)
+
+
+def _shared_outputs(graph: SiteGraph, jobs: list[Any]) -> list[Problem]:
+    """Two outputs at one path (as hosts see it): a nested page where a letter page of a
+    split A-Z index goes (`definition/c/letter/`), or a redirect there. Reported at the
+    author's file (a page, else the redirect's line) so the author can rename it."""
+    from glossary_site.render import job_path
+
+    first: dict[str, Any] = {}
+    problems = []
+    for job in sorted(jobs, key=lambda j: (j.kind, j.key, j.number)):
+        path = job_path(graph, job)
+        other = first.setdefault(_host_key(path), job)
+        if other is job:
+            continue
+        at, at_line = min(_job_source(graph, job), _job_source(graph, other), key=_authored)
+        shown = path.removesuffix("index.html")
+        problems.append(
+            Problem(
+                at or "content",
+                at_line,
+                f"/{shown} is both {_job_what(graph, other)} and {_job_what(graph, job)}; "
+                "rename one",
+                "output-collision",
+            )
+        )
+    return problems
+
+
+def _authored(source: tuple[str, int]) -> tuple[bool, str]:
+    return (not source[0], source[0])
+
+
+def _job_source(graph: SiteGraph, job: Any) -> tuple[str, int]:
+    """The file (and line) an output comes from: a page's, a redirect's; "" if generated."""
+    if job.kind in ("entry", "area"):
+        return graph.pages[job.key].path, 1
+    if job.kind == "redirect":
+        page = graph.pages[graph.redirects[job.key]]
+        n = next(n for n, old in enumerate(page.redirect_from) if old == job.key)
+        return page.path, page.line_of(f"redirect_from.{n}")
+    return "", 1
+
+
+def _job_what(graph: SiteGraph, job: Any) -> str:
+    pages = graph.pages
+    match job.kind:
+        case "entry" | "area":
+            return f"the page of {pages[job.key].path}"
+        case "redirect":
+            return f"a redirect to the page of {pages[graph.redirects[job.key]].path}"
+        case "letter":
+            return f"a page of the split A-Z index of {job.key.split('/', 1)[0]} pages"
+        case "resource":
+            return f"a resource page of {pages[job.key].path}"
+        case "links":
+            return f'a "What links here" page of {pages[job.key].path}'
+    return "a file the build writes"
 
 
 def _output_owners(

@@ -121,11 +121,29 @@ def _kind_sources(
     problems: list[Problem],
     known: Mapping[str, tuple[Any, ...]],
     signatures: dict[str, Signature],
+    under: str = "",
 ) -> list[PageSource]:
+    """The pages of content/<kind>/, sub-folders included: `under` is the folder path
+    below content/<kind>/ ("block/") that this call reads."""
     sources = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        rel = f"content/{kind}/{entry.name}"
+        rel = f"content/{kind}/{under}{entry.name}"
         if _ignored(entry.name):
+            continue
+        if _is_folder(entry):
+            refusal = _folder_refusal(entry, kind, under, real_content)
+            if refusal:
+                problems.append(Problem(rel, 1, refusal, "stray-file"))
+                continue
+            sources += _kind_sources(
+                kind,
+                Path(entry.path),
+                real_content,
+                problems,
+                known,
+                signatures,
+                f"{under}{urls.normalize_slug(entry.name)}/",
+            )
             continue
         refusal = _refusal(entry, real_content, "the content folder", page=True)
         if refusal:
@@ -146,6 +164,35 @@ def _kind_sources(
         signatures[rel] = (*stamp, digest)
         sources.append(PageSource(kind, rel, entry.path, raw, digest))
     return sources
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link that loops: _refusal says so
+        return False
+
+
+def _folder_refusal(
+    entry: os.DirEntry[str], kind: str, under: str, real_content: str
+) -> str | None:
+    """Why a sub-folder of content/<kind>/ cannot hold nested pages, or None when it can."""
+    if entry.is_symlink() and not _inside(entry.path, real_content):
+        return "symbolic link points outside the content folder; refused"
+    if entry.is_symlink():
+        # a link could loop, or show the same pages under two addresses: not entered, as
+        # sub-folders of templates/ that are links are not
+        return "a folder that is a symbolic link is not entered; move the pages here"
+    name = urls.normalize_slug(entry.name)
+    if not under and name in urls.KINDS:
+        return (
+            f"a folder in content/{kind}/ may not be named '{name}': a reference "
+            f"'{name}/...' names a page of that kind; rename the folder"
+        )
+    if under.count("/") >= urls.MAX_DEPTH:
+        return f"folders nest at most {urls.MAX_DEPTH} deep in content/{kind}/"
+    problem = urls.slug_problem(name)
+    return problem.replace("file name", "folder name") if problem else None
 
 
 def _ignored(name: str) -> bool:

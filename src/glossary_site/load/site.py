@@ -103,8 +103,7 @@ class PageTexts(Mapping[str, str]):
 
 
 def _page_id(source: PageSource) -> str:
-    stem = source.rel.rsplit("/", 1)[1].rsplit(".", 1)[0]
-    return f"{source.kind}/{urls.normalize_slug(stem)}"
+    return f"{source.kind}/{urls.file_slug(source.rel)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +345,7 @@ def parse_page(kind: str, rel: str, raw: bytes, digest: str = "") -> Page | list
         mapping = parse_mapping(parts.front, parts.front_line)
     except ParseFailure as failure:
         return [Problem(rel, failure.line, failure.message, "parse")]
-    slug = urls.normalize_slug(rel.rsplit("/", 1)[1].rsplit(".", 1)[0])
+    slug = urls.file_slug(rel)
     problems = []
     slug_problem = urls.slug_problem(slug)
     if slug_problem:
@@ -477,35 +476,100 @@ def _area(common: dict[str, Any], body: str, rel: str, problems: list[Problem]) 
 
 
 def _without_clashes(pages: list[Page], problems: list[Problem]) -> list[Page]:
-    """Drop pages whose URL collides with an earlier one, even if only by letter case."""
+    """Drop pages whose URL collides with an earlier one, even if only by letter case (of
+    the slug or of a folder on its way), and nested pages where generated pages go."""
     seen: dict[tuple[str, str], Page] = {}
+    spelled: dict[tuple[str, str], tuple[str, Page]] = {}  # folder or slug, as first written
     kept = []
     for page in sorted(pages, key=lambda p: p.path):
-        key = (page.kind, page.slug.casefold())
-        first = seen.get(key)
-        if first is None:
-            seen[key] = page
+        problem = _clash(page, seen.get((page.kind, page.slug.casefold())), spelled)
+        if problem:
+            problems.append(Problem(page.path, 1, problem, "duplicate-slug"))
+            continue
+        seen[(page.kind, page.slug.casefold())] = page
+        for prefix in _prefixes(page.slug):
+            spelled.setdefault((page.kind, prefix.casefold()), (prefix, page))
+        kept.append(page)
+    return _outside_generated(kept, problems)
+
+
+def _prefixes(slug: str) -> list[str]:
+    """`a/b/c` -> `a`, `a/b`, `a/b/c`: the folders on a nested page's way, and its slug."""
+    parts = slug.split("/")
+    return ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+
+
+def _clash(
+    page: Page, first: Page | None, spelled: Mapping[tuple[str, str], tuple[str, Page]]
+) -> str | None:
+    """Why `page` cannot have its URL next to the pages before it, or None."""
+    if first is not None and first.slug == page.slug:
+        if _is_folder_page(page) or _is_folder_page(first):
+            return (
+                f"the folder '{page.slug}' has its own page twice: here and in {first.path} "
+                f"(a folder's page is {page.slug.rsplit('/', 1)[-1]}.md beside the folder or "
+                "index.md inside it); keep one"
+            )
+        return f"maps to the same URL /{page.kind}/{page.slug}/ as {first.path}"
+    if first is not None:
+        return (
+            f"slug '{page.slug}' differs from {first.path} only by letter case; the two "
+            "collide on case-insensitive hosts"
+        )
+    for prefix in _prefixes(page.slug):
+        written, other = spelled.get((page.kind, prefix.casefold()), (prefix, page))
+        if written != prefix:
+            return (
+                f"folder '{prefix}' differs from '{written}' of {other.path} only by letter "
+                "case; the two collide on case-insensitive hosts"
+            )
+    return None
+
+
+def _is_folder_page(page: Page) -> bool:
+    stem = page.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return page.path.count("/") > 2 and stem in urls.FOLDER_PAGES
+
+
+# the pages the build generates below a page, by the kind of that page
+_GENERATED_BELOW = {
+    urls.TERM: ("links", '"What links here" pages'),
+    urls.DEFINITION: ("links", '"What links here" pages'),
+    urls.AREA: ("resource", "resource pages"),
+}
+
+
+def _outside_generated(pages: list[Page], problems: list[Problem]) -> list[Page]:
+    """Drop nested pages at a URL the build keeps for a page above them: /term/x/links/...
+    ("What links here") and /area/x/resource/... (an area's entry list), whether or not
+    the page above has enough entries for them today, so adding a link never breaks a build."""
+    ids = {page.id for page in pages}
+    paths = {page.id: page.path for page in pages}
+    kept = []
+    for page in pages:
+        name, what = _GENERATED_BELOW[page.kind]
+        parts = page.slug.split("/")
+        above = next(
+            (
+                "/".join(parts[:n])
+                for n in range(1, len(parts))
+                if parts[n] == name and f"{page.kind}/{'/'.join(parts[:n])}" in ids
+            ),
+            None,
+        )
+        if above is None:
             kept.append(page)
-        elif first.slug == page.slug:
-            problems.append(
-                Problem(
-                    page.path,
-                    1,
-                    f"maps to the same URL /{page.kind}/{page.slug}/ as {first.path}",
-                    "duplicate-slug",
-                )
+            continue
+        owner = paths[f"{page.kind}/{above}"]
+        problems.append(
+            Problem(
+                page.path,
+                1,
+                f"/{page.kind}/{page.slug}/ is where the {what} of {owner} go; "
+                "rename the file or its folder",
+                "output-collision",
             )
-        else:
-            problems.append(
-                Problem(
-                    page.path,
-                    1,
-                    f"slug '{page.slug}' differs from "
-                    f"{first.path} only by letter case; the two collide on "
-                    "case-insensitive hosts",
-                    "duplicate-slug",
-                )
-            )
+        )
     return kept
 
 

@@ -120,10 +120,31 @@ def letter_pages(graph: SiteGraph) -> list[tuple[str, int]]:
 
 def letter_page_path(graph: SiteGraph, key: str, number: int) -> str:
     """Site path of a letter page; nested when a page of the kind (or a redirect) has the
-    code as slug."""
+    code as slug, or as the folder its slug is in (`definition/c/css`)."""
     kind, code = key.split("/", 1)
-    nested = key in graph.pages or key in graph.redirects
-    return urls.letter_path(kind, code, number, nested=nested)
+    return urls.letter_path(kind, code, number, nested=key in taken_paths(graph))
+
+
+def parent_pages(graph: SiteGraph, page_id: str) -> tuple[str, ...]:
+    """The pages of the folders a nested page is in, outermost first: `definition/block`
+    for `definition/block/css` when the folder `block` has its own page."""
+    parts = page_id.split("/")
+    above = ("/".join(parts[:n]) for n in range(2, len(parts)))
+    return tuple(p for p in above if p in graph.pages)
+
+
+def taken_paths(graph: SiteGraph) -> frozenset[str]:
+    """Every page id and redirect, and each folder on the way of a nested one
+    (`definition/block/css` takes `definition/block` too)."""
+    memo = _MEMO.get("taken")
+    if memo is not None and memo[0] is graph:
+        return memo[1]
+    taken = set()
+    for page_id in [*graph.pages, *graph.redirects]:
+        parts = page_id.split("/")
+        taken.update("/".join(parts[:n]) for n in range(2, len(parts) + 1))
+    _MEMO["taken"] = (graph, frozenset(taken))
+    return _MEMO["taken"][1]
 
 
 def letter_slice(graph: SiteGraph, key: str, number: int) -> tuple[Letter, tuple[str, ...]]:

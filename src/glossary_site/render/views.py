@@ -30,6 +30,7 @@ from glossary_site.render.outputs import (
     letter_slice,
     letters,
     links_pages,
+    parent_pages,
     resource_pages,
     shown_backlinks,
     sort_title,
@@ -121,6 +122,7 @@ def entry_inputs(ctx: ViewContext, job: Job) -> Inputs:
         page.digest,
         graph.body_keys[page.id],
         ctx.card_digest(page.id),
+        ctx.listed(parent_pages(graph, page.id)),  # the breadcrumbs of a nested page
         ctx.listed(related),
         ctx.listed(graph.glossary.get(page.id, ())),
         ctx.listed(graph.discover.get(page.id, ())),
@@ -142,14 +144,19 @@ def _logo(ctx: ViewContext) -> tuple[str, dict[str, Any] | None]:
 
 def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     """A term or definition page."""
-    *_, related, glossary_ids, discover, backlinks, backlink_total, linked = inputs
+    *_, parents, related, glossary_ids, discover, backlinks, backlink_total, linked = inputs
     graph = ctx.graph
     page = graph.pages[job.key]
     card = ctx.card(page.id)
     config = ctx.config
     path = urls.page_path(page.kind, page.slug)
     set_path = urls.index_path(page.kind)
-    trail = [("Home", ""), (card["kind_label"], set_path), (page.title, path)]
+    trail = [
+        ("Home", ""),
+        (card["kind_label"], set_path),
+        *_parent_crumbs(ctx, ids_of(parents)),
+        (page.title, path),
+    ]
     glossary = [ctx.area_card(a) for a in ids_of(glossary_ids)]
     blocks = [
         *_common_blocks(ctx, trail),
@@ -184,6 +191,12 @@ def entry_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
         image=card["image"],
         page_extra=page.extra,
     )
+
+
+def _parent_crumbs(ctx: ViewContext, ids: list[str]) -> list[tuple[str, str]]:
+    """(title, path) of the pages of the folders a nested page is in."""
+    pages = [ctx.graph.pages[i] for i in ids]
+    return [(p.title, urls.page_path(p.kind, p.slug)) for p in pages]
 
 
 def links_inputs(ctx: ViewContext, job: Job) -> Inputs:
@@ -278,6 +291,7 @@ def area_inputs(ctx: ViewContext, job: Job) -> Inputs:
         area.digest,
         graph.body_keys[area.id],
         ctx.card_digest(area.id),
+        ctx.listed(parent_pages(graph, area.id)),  # the breadcrumbs of a nested area
         n,
         resource_pages(graph, area.id),
         len(members),
@@ -293,14 +307,19 @@ def _linked_entries(graph: SiteGraph, page_id: str) -> list[str]:
 
 def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     """An area page, or one of its /resource/<n>/ pages."""
-    *_, n, pages, total, listed, linked = inputs
+    *_, parents, n, pages, total, listed, linked = inputs
     graph, config = ctx.graph, ctx.config
     area = graph.pages[job.key]
     sep = config.title_separator
     cards = [ctx.card(m) for m in ids_of(listed)]
     area_path = urls.page_path(area.kind, area.slug)
     path = area_path if n == 0 else urls.resource_path(area.slug, n)
-    trail = [("Home", ""), ("Area", urls.index_path(urls.AREA)), (area.title, area_path)]
+    trail = [
+        ("Home", ""),
+        ("Area", urls.index_path(urls.AREA)),
+        *_parent_crumbs(ctx, ids_of(parents)),
+        (area.title, area_path),
+    ]
     if n:
         trail.append((f"Resource {n}", path))
     title = f"{area.title}{sep}Area{sep}" + (f"Resource {n}" if n else config.name)

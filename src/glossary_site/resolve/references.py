@@ -1,5 +1,8 @@
 """How references resolve: `kind/slug`, a unique slug, then a title or alias.
 
+A nested page's slug is its whole path (`block/css`): its last part alone (`css`) is not
+a slug, so adding `block/css` never changes what an existing `[[css]]` means.
+
 Titles and aliases compare case-insensitively, ignoring punctuation and a plural "s"/"es".
 A reference that names two pages is ambiguous; one that names none gets "did you mean"
 suggestions from rapidfuzz, written in the style the author used.
@@ -18,7 +21,7 @@ from glossary_site.markdown import Resolution
 from glossary_site.model import Page
 
 BROKEN_TARGET = "broken-target"
-_SLUG_LIKE = re.compile(r"[a-z0-9][a-z0-9-]*")
+_SLUG_LIKE = re.compile(r"[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)*")  # `css`, `block/css`
 
 
 def ref_key(text: str) -> str:

@@ -4,8 +4,11 @@
    manifest, the title shards of the query's words (ranked by MiniSearch: exact, prefix,
    then typo), the word shards for summary and body matches, and the document files of
    the results shown: the first FIRST results show as soon as their documents are in, the
-   others (up to MAX) are appended when theirs are. Nothing is fetched until the box is
-   focused or a query is given; a query waits for the engine only to rank titles. */
+   others (up to MAX) are appended when theirs are. Nothing is fetched before the page's
+   load event: then, once the page is idle, the manifest and the engine load at low
+   priority (or as soon as the box is hovered, pressed or focused, or a query is given),
+   so a query typed right after the page loaded waits only for its own shards; a query
+   waits for the engine only to rank titles. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -42,9 +45,10 @@
     }).join("");
   }
 
-  function json(url) {
+  // each file is fetched once; the first caller sets the priority (a warm-up's is low)
+  function json(url, priority) {
     if (!files[url]) {
-      files[url] = fetch(url).then(function (response) {
+      files[url] = fetch(url, { priority: priority || "auto" }).then(function (response) {
         if (!response.ok) { throw new Error("could not load " + url); }
         return response.json();
       });
@@ -53,10 +57,11 @@
     return files[url];
   }
 
-  function loadEngine() {
+  function loadEngine(priority) {
     if (!engine) {
       engine = new Promise(function (resolve, reject) {
         var tag = document.createElement("script");
+        tag.fetchPriority = priority || "auto";
         tag.src = engineUrl;
         tag.onload = resolve;
         tag.onerror = function () { engine = null; reject(new Error("could not load the search engine")); };
@@ -66,9 +71,9 @@
     return engine;
   }
 
-  // on focus: the manifest and the engine, so that a query only waits for its shards
-  function prepare() {
-    return Promise.all([json(manifestUrl), loadEngine()]).then(function (loaded) {
+  // the manifest and the engine, so that a query only waits for its shards
+  function prepare(priority) {
+    return Promise.all([json(manifestUrl, priority), loadEngine(priority)]).then(function (loaded) {
       return loaded[0];
     });
   }
@@ -335,8 +340,28 @@
     });
   }
 
+  // Warm-up: a reader who never searches still gets the manifest and the engine (a few
+  // KB gzipped, then cached), but only after the page has loaded and gone idle, at low
+  // priority, and not with Save-Data on; a hover, press or key on the form starts it at
+  // once (a person reaches for the box some 100 ms before typing in it).
+  function warmUp(priority) {
+    prepare(priority).catch(function () {});
+  }
+  function whenIdle() {
+    var idle = window.requestIdleCallback || function (next) { return setTimeout(next, 1); };
+    idle(function () { warmUp("low"); }, { timeout: 1000 });
+  }
+  var connection = navigator.connection;
+  if (!(connection && connection.saveData)) {
+    if (document.readyState === "complete") { whenIdle(); }
+    else { window.addEventListener("load", whenIdle, { once: true }); }
+  }
+  ["pointerover", "pointerdown", "keydown"].forEach(function (type) {
+    form.addEventListener(type, function () { warmUp(); }, { once: true, passive: true });
+  });
+
   input.addEventListener("focus", function () {
-    prepare().catch(function () {});
+    warmUp();
     if (listbox.children.length) { open(true); }
   }, { once: false });
   input.addEventListener("input", function () { run(input.value, true); });

@@ -173,6 +173,73 @@ def test_the_index_is_loaded_in_parts(tab, site_url):
     assert any(p.startswith("d/") for p in parts)
 
 
+# when each part of the index was asked for, against the page's load event (ms)
+LOADED_PARTS = """() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    return {load: nav.loadEventStart, parts: performance.getEntriesByType("resource")
+        .filter(e => /\\/search\\/|minisearch/.test(e.name))
+        .map(e => [e.name.replace(/^.*\\/(search|assets)\\//, ""), e.startTime])};
+}"""
+
+# resolves once the page has loaded and the browser has been idle after it
+IDLE_AFTER_LOAD = """() => new Promise(resolve => {
+    const idle = () => requestIdleCallback(() => setTimeout(resolve, 200));
+    if (document.readyState === "complete") { idle(); }
+    else { addEventListener("load", idle, {once: true}); }
+})"""
+
+
+def test_the_manifest_and_engine_load_once_the_page_is_idle_without_touching_the_box(
+    tab, site_url
+):
+    tab.goto(f"{site_url}/definition/premium/")
+    tab.wait_for_function(
+        "names => names.every(n => performance.getEntriesByType('resource')"
+        ".some(e => e.name.endsWith(n)))",
+        arg=["/search/manifest.json", "/assets/minisearch.min.js"],
+        timeout=5_000,
+    )
+    loaded = tab.evaluate(LOADED_PARTS)
+    assert sorted(name for name, _ in loaded["parts"]) == ["manifest.json", "minisearch.min.js"]
+    # after the load event: the page itself never waits for them
+    assert all(started >= loaded["load"] for _, started in loaded["parts"])
+    assert tab.locator(BOX).evaluate("box => box !== document.activeElement")
+    # a query then asks only for its shards and documents, not for the manifest again
+    assert search(tab, "premium")[0] == "Premium"
+    names = [name for name, _ in tab.evaluate(LOADED_PARTS)["parts"]]
+    assert names.count("manifest.json") == 1 and names.count("minisearch.min.js") == 1
+    assert "t/pr.json" in names
+    assert tab.errors == []
+
+
+def test_a_query_typed_right_after_load_shows_results_and_loads_each_part_once(tab, site_url):
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(request.url))
+    tab.goto(f"{site_url}/", wait_until="load")
+    tab.fill(BOX, "maintenence margn")  # races the warm-up
+    assert result_titles(tab)[0] == "Maintenance Margin"
+    assert sum(u.endswith("/search/manifest.json") for u in fetched) == 1
+    assert sum(u.endswith("/minisearch.min.js") for u in fetched) == 1
+    assert tab.errors == []
+
+
+def test_with_save_data_the_index_waits_until_the_box_is_reached_for(tab, site_url):
+    tab.add_init_script(
+        "Object.defineProperty(navigator, 'connection', {value: {saveData: true}})"
+    )
+    tab.goto(f"{site_url}/definition/premium/")
+    tab.evaluate(IDLE_AFTER_LOAD)
+    assert tab.evaluate(LOADED_PARTS)["parts"] == []
+    tab.hover(BOX)  # a pointer over the form, before any focus or key
+    tab.wait_for_function(
+        "() => performance.getEntriesByType('resource')"
+        ".some(e => e.name.endsWith('/search/manifest.json'))",
+        timeout=5_000,
+    )
+    assert tab.locator(BOX).evaluate("box => box !== document.activeElement")
+    assert tab.errors == []
+
+
 def test_the_first_results_show_before_the_others_which_follow_in_rank_order(tab, corpus):
     url, out = corpus
     shards = [json.loads(f.read_text("utf-8")) for f in (out / "search/w").glob("*.json")]

@@ -5,10 +5,9 @@
    then typo), the word shards for summary and body matches, and the document files of
    the results shown: the first FIRST results show as soon as their documents are in, the
    others (up to MAX) are appended when theirs are. Nothing is fetched before the page's
-   load event: then, once the page is idle, the manifest and the engine load at low
-   priority (or as soon as the box is hovered, pressed or focused, or a query is given),
-   so a query typed right after the page loaded waits only for its own shards; a query
-   waits for the engine only to rank titles. */
+   load event; then the manifest and the engine load at low priority (at once when the
+   form is hovered, pressed or focused, or a query is given), so that a query typed right
+   after the page loaded waits only for its own shards. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -341,20 +340,22 @@
   }
 
   // Warm-up: a reader who never searches still gets the manifest and the engine (a few
-  // KB gzipped, then cached), but only after the page has loaded and gone idle, at low
-  // priority, and not with Save-Data on; a hover, press or key on the form starts it at
-  // once (a person reaches for the box some 100 ms before typing in it).
+  // KB gzipped, then cached), but only once the page has loaded (nothing it loads waits
+  // for them), at low priority, and not with Save-Data on; a hover, press or key on the
+  // form starts it at once (a person reaches for the box before typing in it). Waiting
+  // for an idle moment instead (requestIdleCallback) was measured: right after the load
+  // event the page is seldom idle, and a query typed then often found the manifest not
+  // asked for yet (benchmarks/search.py, cold).
   function warmUp(priority) {
     prepare(priority).catch(function () {});
   }
-  function whenIdle() {
-    var idle = window.requestIdleCallback || function (next) { return setTimeout(next, 1); };
-    idle(function () { warmUp("low"); }, { timeout: 1000 });
+  function afterLoad() {
+    setTimeout(function () { warmUp("low"); }, 0);  // after the page's other load handlers
   }
   var connection = navigator.connection;
   if (!(connection && connection.saveData)) {
-    if (document.readyState === "complete") { whenIdle(); }
-    else { window.addEventListener("load", whenIdle, { once: true }); }
+    if (document.readyState === "complete") { afterLoad(); }
+    else { window.addEventListener("load", afterLoad, { once: true }); }
   }
   ["pointerover", "pointerdown", "keydown"].forEach(function (type) {
     form.addEventListener(type, function () { warmUp(); }, { once: true, passive: true });

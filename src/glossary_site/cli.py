@@ -462,14 +462,20 @@ def init_command(directory: Path, name: str | None, base_url: str | None, force:
     metavar="SLUG",
     help="An area the entry belongs to (repeatable).",
 )
+@click.option(
+    "--parent",
+    default="",
+    metavar="FOLDER",
+    help="Write a nested page: content/KIND/FOLDER/<slug>.md (FOLDER may be a/b).",
+)
 @source_option
-def new_command(kind: str, title: str, areas: tuple[str, ...], source: Path) -> None:
+def new_command(kind: str, title: str, areas: tuple[str, ...], parent: str, source: Path) -> None:
     """Write content/KIND/<slug>.md for TITLE, its front matter filled in."""
     from glossary_site.commands.new import new_page
 
     _require_folder(source)
     try:
-        path = new_page(source, kind, title, areas)
+        path = new_page(source, kind, title, areas, parent=parent)
     except OutputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

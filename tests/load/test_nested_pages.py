@@ -129,6 +129,26 @@ def test_breadcrumbs_go_through_the_folders_own_pages(built: Path) -> None:
     assert [name for name, _ in shown] == ["Home", "Area", "Web", "Styling"]
 
 
+def test_what_links_here_of_a_nested_page_has_the_same_trail(tmp_path: Path) -> None:
+    files = {
+        "content/definition/block.md": page("Block"),
+        "content/definition/block/css.md": page("Block (CSS)"),
+        "content/term/a.md": page("A", related=["block/css"]),
+        "content/term/b.md": page("B", related=["block/css"]),
+    }
+    root = write_site(tmp_path / "site", files, SITE_YAML + "referenced_by: 1\n")
+    build_in(root, use_cache=False)
+    shown, ld = _crumbs(root / "build", "definition/block/css/links")
+    assert shown == [
+        ("Home", "/"),
+        ("Definition", "/definition/"),
+        ("Block", "/definition/block/"),
+        ("Block (CSS)", "/definition/block/css/"),
+        ("What links here", "/definition/block/css/links/"),
+    ]
+    assert [name for name, _ in ld] == [name for name, _ in shown]
+
+
 def test_redirects_sitemap_and_index_know_nested_addresses(built: Path) -> None:
     for old in ("definition/css-block", "definition/old/block-css"):
         doc = parse_html(built / old / "index.html")

@@ -9,6 +9,7 @@ reports until it is replaced, so a page cannot be published half-written by mist
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -27,8 +28,10 @@ def new_page(
     title: str,
     areas: Sequence[str] = (),
     now: datetime | None = None,
+    parent: str = "",
 ) -> Path:
-    """Write `content/<kind>/<slug>.md` under `root` and return its path."""
+    """Write `content/<kind>/<slug>.md` under `root` and return its path; with `parent`
+    (`block`), the nested page `content/<kind>/block/<slug>.md`."""
     content = root / "content"
     if not content.is_dir():
         raise OutputError(
@@ -36,16 +39,16 @@ def new_page(
             "or pass --source with the site's folder"
         )
     title = " ".join(title.split())
-    slug = slug_for(title)
+    slug = _nested(parent, slug_for(title))
     if areas and kind == urls.AREA:
         raise OutputError("--area is for terms and definitions; an area belongs to no area")
     areas = _known_areas(content, areas)
     _check_clash(content, slug, title)
-    folder = content / kind
+    _check_folders(content, kind, slug)
     published = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
     text = page_text(kind, title, published, areas)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{slug}.md"
+    path = content / kind / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -65,9 +68,47 @@ def slug_for(title: str) -> str:
     return slug
 
 
+def _nested(parent: str, slug: str) -> str:
+    """The slug of a page in the folder `parent` (`block` -> `block/css`), checked."""
+    parent = urls.normalize_slug(parent.strip().strip("/"))
+    if not parent:
+        return slug
+    nested = f"{parent}/{slug}"
+    problem = urls.slug_problem(nested)
+    if problem:
+        raise OutputError(f"--parent '{parent}' cannot hold the page: {problem}")
+    return nested
+
+
+def _check_folders(content: Path, kind: str, slug: str) -> None:
+    """Refuse a parent folder whose name differs from an existing one only by letter case:
+    on a case-insensitive host the two are one folder."""
+    folder = content / kind
+    for name in slug.split("/")[:-1]:
+        if not folder.is_dir():
+            return
+        for entry in sorted(os.listdir(folder)):
+            other = urls.normalize_slug(_without_suffix(entry))
+            if other.casefold() == name.casefold() and other != name:
+                existing = _rel(content, folder / entry)
+                raise OutputError(
+                    f"--parent folder '{name}' differs from {existing} only by "
+                    "letter case (the same URL on many hosts); write it as that one is written"
+                )
+        folder = folder / name
+
+
+def _without_suffix(name: str) -> str:
+    return next((name[: -len(s)] for s in MARKDOWN_SUFFIXES if name.endswith(s)), name)
+
+
+def _rel(content: Path, path: Path) -> str:
+    return "content/" + path.relative_to(content).as_posix()
+
+
 def _known_areas(content: Path, areas: Sequence[str]) -> list[str]:
     """The areas' slugs as their files spell them; an OutputError names any missing."""
-    known = {_stem(f).casefold(): _stem(f) for f in _pages(content / urls.AREA)}
+    known = {slug.casefold(): slug for slug, _ in _pages(content, urls.AREA)}
     missing = [a for a in areas if a.casefold() not in known]
     if missing:
         have = ", ".join(sorted(known.values())) or "none yet"
@@ -82,11 +123,10 @@ def _check_clash(content: Path, slug: str, title: str) -> None:
     """Refuse a slug that an existing page of any kind has, letter case aside: the same
     slug of another kind would make `[[slug]]` references to that page ambiguous."""
     for kind in urls.KINDS:
-        for existing in _pages(content / kind):
-            if _stem(existing).casefold() != slug.casefold():
+        for existing, name in _pages(content, kind):
+            if existing.casefold() != slug.casefold():
                 continue
-            name = f"content/{kind}/{existing.name}"
-            if _stem(existing) != slug:
+            if existing != slug:
                 raise OutputError(
                     f"the title {title!r} gives the slug '{slug}', which clashes with {name} "
                     "(slugs that differ only by letter case are the same URL on many hosts)"
@@ -97,14 +137,17 @@ def _check_clash(content: Path, slug: str, title: str) -> None:
             )
 
 
-def _pages(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.name.endswith(MARKDOWN_SUFFIXES))
-
-
-def _stem(path: Path) -> str:
-    return urls.normalize_slug(path.name.rsplit(".", 1)[0])
+def _pages(content: Path, kind: str) -> list[tuple[str, str]]:
+    """(slug, content/... path) of every page of a kind, in sub-folders too (folders that
+    are symbolic links are not entered, as the build does not enter them)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(content / kind):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.endswith(MARKDOWN_SUFFIXES):
+                rel = _rel(content, Path(dirpath) / name)
+                found.append((urls.file_slug(rel), rel))
+    return found
 
 
 def page_text(kind: str, title: str, published: str, areas: Sequence[str] = ()) -> str:

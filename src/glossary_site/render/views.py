@@ -207,6 +207,7 @@ def links_inputs(ctx: ViewContext, job: Job) -> Inputs:
     listed = backlinks[(job.number - 1) * per_page : job.number * per_page]
     return (
         ctx.card_digest(job.key),
+        ctx.listed(parent_pages(graph, job.key)),  # the breadcrumbs of a nested entry
         job.number,
         links_pages(graph, job.key),
         len(backlinks),
@@ -217,7 +218,7 @@ def links_inputs(ctx: ViewContext, job: Job) -> Inputs:
 def links_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     """Page `number` of the pages linking to an entry, when "Referenced by" cannot show
     them all."""
-    _, number, pages, total, listed = inputs
+    _, parents, number, pages, total, listed = inputs
     config = ctx.config
     card = ctx.card(job.key)
     page = ctx.graph.pages[job.key]
@@ -226,6 +227,7 @@ def links_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     trail = [
         ("Home", ""),
         (card["kind_label"], urls.index_path(page.kind)),
+        *_parent_crumbs(ctx, ids_of(parents)),
         (page.title, entry_path),
         ("What links here", urls.links_path(page.kind, page.slug)),
     ]

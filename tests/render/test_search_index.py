@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import build_in, generate_corpus, search_records, tree_bytes
+from glossary_site.markdown import fold, words
 from glossary_site.render import search
-from glossary_site.render.search import fold, shard_name, stable_ids, words
+from glossary_site.render.search import shard_name, stable_ids
 from page_helpers import build_fixture_site
 
 

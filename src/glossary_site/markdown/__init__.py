@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         render,
         render_sections,
     )
+    from glossary_site.markdown.folding import fold, html_words, word_set, words
     from glossary_site.markdown.sentences import first_sentence
 
 _EXPORTS = {
@@ -28,6 +29,10 @@ _EXPORTS = {
     "RenderedBody": "body",
     "Resolution": "body",
     "first_sentence": "sentences",
+    "fold": "folding",
+    "html_words": "folding",
+    "word_set": "folding",
+    "words": "folding",
     "h2_sections": "body",
     "name_key": "autolink",
     "name_target": "autolink",
@@ -41,10 +46,14 @@ __all__ = [
     "RenderedBody",
     "Resolution",
     "first_sentence",
+    "fold",
     "h2_sections",
+    "html_words",
     "name_key",
     "name_target",
     "render",
     "render_sections",
+    "word_set",
+    "words",
 ]
 __getattr__ = lazy_exports(__name__, _EXPORTS)

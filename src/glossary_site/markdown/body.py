@@ -35,6 +35,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from glossary_site import urls
 from glossary_site.markdown import sanitize
 from glossary_site.markdown.autolink import Linking, link_mentions, visible_text
+from glossary_site.markdown.folding import html_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class RenderedBody:
     auto_links: tuple[str, ...] = ()
     # the local files it links to or shows, with the (size, mtime_ns) it saw ((-1, -1): none)
     files: tuple[tuple[str, int, int], ...] = ()
+    words: str = ""  # the distinct words of its text, for the search index (`html_words`)
 
     def record(self) -> tuple[Any, ...]:
         """Builtin values only, for the build cache."""
@@ -128,12 +130,13 @@ class RenderedBody:
             tuple((p.line, p.message, p.code, p.suggestions) for p in self.problems),
             self.auto_links,
             self.files,
+            self.words,
         )
 
     @classmethod
     def from_record(cls, record: tuple[Any, ...]) -> RenderedBody:
         """The inverse of `record`."""
-        html, text, links, areas, problems, auto, files = record
+        html, text, links, areas, problems, auto, files, words = record
         return cls(
             html,
             text,
@@ -142,6 +145,7 @@ class RenderedBody:
             tuple(BodyProblem(*p[:3], tuple(p[3])) for p in problems),
             tuple(auto),
             tuple((path, size, mtime) for path, size, mtime in files),
+            str(words),
         )
 
 
@@ -208,6 +212,7 @@ def render_sections(
                 tuple(state.problems),
                 tuple(state.auto_links),
                 tuple((path, *seen) for path, seen in state.files.items()),
+                html_words(html),
             )
         )
     return results

@@ -160,7 +160,14 @@ def letter_slice(graph: SiteGraph, key: str, number: int) -> tuple[Letter, tuple
 
 def shown_backlinks(graph: SiteGraph, entry_id: str) -> tuple[str, ...]:
     """The terms and definitions linking to an entry, alphabetically by id."""
-    return tuple(b for b in graph.backlinks.get(entry_id, ()) if not b.startswith("area/"))
+    memo = _MEMO.get("backlinks")
+    if memo is None or memo[0] is not graph:
+        memo = _MEMO["backlinks"] = (graph, {})
+    found: dict[str, tuple[str, ...]] = memo[1]
+    if entry_id not in found:
+        every = graph.backlinks.get(entry_id, ())
+        found[entry_id] = tuple(b for b in every if not b.startswith("area/"))
+    return found[entry_id]
 
 
 def links_pages(graph: SiteGraph, entry_id: str) -> int:

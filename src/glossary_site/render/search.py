@@ -26,14 +26,11 @@ output with its own key, so a one-change build rewrites only the parts that chan
 from __future__ import annotations
 
 import hashlib
-import html
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from glossary_site import urls
-from glossary_site.markdown import first_sentence
+from glossary_site.markdown import first_sentence, words
 from glossary_site.resolve import SiteGraph
 
 SEARCH_DIR = "search/"
@@ -46,8 +43,6 @@ BODY_POSTINGS = 100  # body-only pages kept per word
 SUMMARY_POSTINGS = 2000  # title or summary pages kept per word
 KIND_CODES = {urls.AREA: 0, urls.TERM: 1, urls.DEFINITION: 2}
 
-_WORD = re.compile(r"[^\W_]+")
-_TAG = re.compile(r"<[^>]*>")
 _MEMO: dict[str, Any] = {}
 
 
@@ -59,26 +54,6 @@ class SearchIndex:
     titles: dict[str, list[list[Any]]]
     words: dict[str, dict[str, list[int]]]
     docs: dict[int, dict[str, dict[str, Any]]]
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: how words are compared (search.js folds alike)."""
-    if text.isascii():  # the common case, twenty times faster
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def words(text: str) -> list[str]:
-    """The distinct folded words of a text, in order of first appearance. Whitespace
-    tokens are deduplicated first: the regex then runs over each distinct token once."""
-    tokens = " ".join(dict.fromkeys(text.split()))
-    return list(dict.fromkeys(_WORD.findall(fold(tokens))))
-
-
-def word_set(text: str) -> set[str]:
-    """The distinct folded words of a text, unordered (for bodies: cheaper than `words`)."""
-    return set(_WORD.findall(fold(" ".join(set(text.split())))))
 
 
 def shard_name(word: str, length: int) -> str:
@@ -112,18 +87,17 @@ def search_index(graph: SiteGraph) -> SearchIndex:
 
 
 def _records(graph: SiteGraph) -> list[tuple[str, dict[str, Any], str]]:
-    """(page id, document, body text) of every area and entry."""
+    """(page id, document, body words) of every area and entry."""
     config = graph.config
     sep = config.title_separator
     found = []
     for area in graph.areas:
         sections = graph.area_sections[area.id]
         teaser = f"{area.facets[0].name}{sep}{first_sentence(sections[1].text)}"
-        body = " ".join(part.text for part in sections)
+        body = " ".join(part.words for part in sections)
         found.append((area.id, _doc(config, area, teaser), body))
     for entry in graph.entries:
-        text = html.unescape(_TAG.sub(" ", graph.bodies[entry.id].html))  # bodies keep no text
-        found.append((entry.id, _doc(config, entry, entry.summary), text))
+        found.append((entry.id, _doc(config, entry, entry.summary), graph.bodies[entry.id].words))
     return found
 
 
@@ -157,7 +131,7 @@ def _build(graph: SiteGraph) -> SearchIndex:
             for word in found:
                 pages = strong.setdefault(word, {})
                 pages[n] = pages.get(n, 0) | where
-        body_words = word_set(body)
+        body_words = set(body.split())
         bodies.append((len(body_words), page_id, n, body_words))
     # body-only postings keep the first pages by id: an order no edit of another page
     # moves, so an edit changes only the shards of the words it adds or removes; a word

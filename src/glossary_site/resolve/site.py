@@ -17,22 +17,13 @@ from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import ahocorasick
-
-from glossary_site import urls
 from glossary_site.errors import Problem
 from glossary_site.load import LoadedSite
 from glossary_site.markdown import (
-    LinkTable,
-    Options,
-    RenderedBody,
     Resolution,
-    name_key,
-    name_target,
 )
-from glossary_site.markdown import body as markdown
-from glossary_site.model import Area, Entry, Page, SiteConfig
-from glossary_site.resolve.files import SiteFiles, seen_unchanged, site_files
+from glossary_site.model import Entry
+from glossary_site.resolve.bodies import RenderedBodies, link_table, render_bodies
 from glossary_site.resolve.graph import SiteGraph, newest_first
 from glossary_site.resolve.recommend import (
     Mapper,
@@ -56,8 +47,6 @@ __all__ = [  # the stage's public surface, including names other modules look up
     "resolve",
     "serial_map",
 ]
-
-KIND_RANK = {urls.TERM: 0, urls.DEFINITION: 1, urls.AREA: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +79,16 @@ def resolve(
     index = _index(site, names, cached)
     problems: list[Problem] = []
     entry_areas, related = _front_matter_refs(site, index, names, cached, problems)
-    bodies, sections, body_keys, table, summaries = _render_bodies(
-        site, index, names, bodies_memo if bodies_memo is not None else {}, mapper, problems
+    rendered, body_problems = render_bodies(
+        site, index, names, bodies_memo if bodies_memo is not None else {}, mapper, cached
     )
-    graph = _graph(site, table, entry_areas, related, bodies, sections, body_keys)
+    problems += body_problems
+    graph = _graph(site, entry_areas, related, rendered)
     discover = recommendations(graph, mapper, cached.setdefault("recommendations", {}))
     moved = redirects([*site.areas, *site.entries], problems)
-    graph = dataclasses.replace(graph, discover=discover, summaries=summaries, redirects=moved)
+    graph = dataclasses.replace(
+        graph, discover=discover, summaries=rendered.summaries, redirects=moved
+    )
     return ResolveResult(graph, tuple(problems))
 
 
@@ -190,177 +182,6 @@ def _resolve_refs(
     return tuple(found)
 
 
-def link_table(
-    site: LoadedSite, index: RefIndex, with_names: bool = True, files: SiteFiles | None = None
-) -> LinkTable:
-    """Everything bodies need to link to other pages (auto-linking needs `with_names`)
-    and to the site's files."""
-    base = site.config.base_path
-    pages = [*site.areas, *site.entries]
-    return LinkTable(
-        resolver=index,
-        hrefs={p.id: urls.href(base, urls.page_path(p.kind, p.slug)) for p in pages},
-        titles={p.id: p.title for p in pages},
-        paths={urls.page_path(p.kind, p.slug): p.id for p in pages},
-        names=_name_automaton(pages, site.config) if with_names else None,
-        base_path=base,
-        files=files if files is not None else site_files(site),
-    )
-
-
-def _name_automaton(pages: Sequence[Page], config: SiteConfig) -> Any:
-    """One Aho-Corasick automaton of every title and alias, built once per build.
-
-    Every name is there (area mentions feed the Glossary box); only names of pages that
-    may be targets (`_is_target`) and not in `auto_link_exclude` lead to a link."""
-    titles: dict[str, list[tuple[Page, str]]] = defaultdict(list)
-    aliases: dict[str, list[tuple[Page, str]]] = defaultdict(list)
-    for page in pages:
-        titles[name_key(page.title)].append((page, page.title))
-        for alias in page.aliases:
-            aliases[name_key(alias)].append((page, alias))
-    excluded = {name_key(name) for name in config.auto_link_exclude}
-    automaton = ahocorasick.Automaton()
-    for key in sorted(set(titles) | set(aliases)):
-        if len(key) < 2:
-            continue
-        named = titles.get(key) or aliases[key]
-        every = [*titles.get(key, []), *aliases.get(key, [])]
-        areas = tuple(sorted({p.id for p, _ in every if p.kind == urls.AREA}))
-        targets = [p for p, _ in named if _is_target(p, config)]
-        target = None if key in excluded or not targets else _link_target(targets)
-        spellings = [(text, p.auto_link == "always") for p, text in every]
-        automaton.add_word(key, name_target(key, spellings, target, areas))
-    if len(automaton) == 0:
-        return None
-    automaton.make_automaton()
-    return automaton
-
-
-def _is_target(page: Page, config: SiteConfig) -> bool:
-    if page.kind == urls.AREA and not config.auto_link_areas:
-        return False
-    return page.auto_link_target
-
-
-def _link_target(named: list[Page]) -> str | None:
-    best = min(KIND_RANK[p.kind] for p in named)
-    preferred = [p for p in named if KIND_RANK[p.kind] == best]
-    return preferred[0].id if len(preferred) == 1 else None
-
-
-# ------------------------------------------------------------------- bodies
-
-
-@dataclass(frozen=True, slots=True)
-class _BodyJob:
-    page_id: str
-    sections: tuple[markdown.Section, ...]
-    options: Options
-
-
-def _render_job(table: LinkTable, job: _BodyJob) -> list[RenderedBody]:
-    return markdown.render_sections(job.sections, table, job.options)
-
-
-def _render_bodies(
-    site: LoadedSite,
-    index: RefIndex,
-    names: str,
-    memo: MutableMapping[str, Any],
-    mapper: Mapper,
-    problems: list[Problem],
-) -> tuple[
-    dict[str, RenderedBody],
-    dict[str, tuple[RenderedBody, ...]],
-    dict[str, str],
-    LinkTable,
-    dict[str, str],
-]:
-    pages = [*site.areas, *site.entries]
-    keys = {page.id: _body_key(page, site.config, names) for page in pages}
-    files = site_files(site)
-    missing = [
-        _body_job(page, site)
-        for page in pages
-        if keys[page.id] not in memo or not seen_unchanged(memo[keys[page.id]], files)
-    ]
-    # the automaton of names is only worth building when something renders
-    table = link_table(site, index, with_names=bool(missing), files=files)
-    if missing:
-        for job, rendered in zip(missing, mapper(_render_job, table, missing), strict=True):
-            memo[keys[job.page_id]] = tuple(part.record() for part in rendered)
-    bodies: dict[str, RenderedBody] = {}
-    sections: dict[str, tuple[RenderedBody, ...]] = {}
-    summaries: dict[str, str] = {}
-    for page in pages:
-        rendered = [RenderedBody.from_record(part) for part in memo[keys[page.id]]]
-        keys[page.id] = _with_files(keys[page.id], rendered)
-        for part in rendered:
-            problems += [
-                Problem(
-                    page.path, page.body_line + p.line, p.message, p.code, suggestions=p.suggestions
-                )
-                for p in part.problems
-            ]
-        if page.kind == urls.AREA:
-            sections[page.id] = tuple(rendered)
-        elif len(rendered) == 2:  # the body, then its summary's Markdown: one page, one set
-            body, summary = rendered
-            links = tuple(dict.fromkeys((*body.links, *summary.links)))
-            areas = tuple(dict.fromkeys((*body.areas_mentioned, *summary.areas_mentioned)))
-            bodies[page.id] = dataclasses.replace(body, links=links, areas_mentioned=areas)
-            summaries[page.id] = summary.html
-        else:
-            bodies[page.id] = rendered[0]
-    return bodies, sections, keys, table, summaries
-
-
-def _body_key(page: Page, config: SiteConfig, names: str) -> str:
-    """What a body's HTML depends on: its file (digest), the switches, and the site's names."""
-    options = _options(page, config)
-    text = (
-        f"{names}\0{page.id}\0{page.digest}\0{config.allow_html}\0{options.auto_link}"
-        f"\0{options.auto_link_max}"
-    )
-    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
-
-
-def _with_files(key: str, rendered: Sequence[RenderedBody]) -> str:
-    """A body's key as pages see it: the same body text shows a different image size
-    when the file changed, so the files it saw are part of it."""
-    files = [seen for part in rendered for seen in part.files]
-    if not files:
-        return key
-    return hashlib.blake2b(f"{key}\0{files!r}".encode(), digest_size=20).hexdigest()
-
-
-def _options(page: Page, config: SiteConfig) -> Options:
-    auto = config.auto_link if page.auto_link is None else bool(page.auto_link)
-    limit = config.auto_link_max if page.auto_link_max is None else page.auto_link_max
-    return Options(page.id, config.allow_html, auto, limit)
-
-
-def _body_job(page: Page, site: LoadedSite) -> _BodyJob:
-    options = _options(page, site.config)
-    if isinstance(page, Area):
-        # the area page gives each facet's section the facet's slug as its id
-        anchors = tuple(urls.slugify(f.name) for f in page.facets)
-        options = dataclasses.replace(options, page_ids=anchors)
-        facets = [
-            markdown.Section(f.markdown, f.line - page.body_line, 3, want_text=True)
-            for f in page.facets
-        ]
-        return _BodyJob(page.id, (markdown.Section(page.intro), *facets), options)
-    body = markdown.Section(site.texts[page.id])
-    assert isinstance(page, Entry)
-    if not markdown.has_markup(page.summary_markdown):
-        return _BodyJob(page.id, (body,), options)
-    offset = page.summary_line - page.body_line
-    summary = markdown.Section(page.summary_markdown, offset, inline=True)
-    return _BodyJob(page.id, (body, summary), options)
-
-
 def _names_digest(site: LoadedSite) -> str:
     """Everything outside a page that resolving its references or rendering its body reads:
     every id, title and alias, which are drafts or broken, the base path, and what decides
@@ -383,13 +204,11 @@ def _names_digest(site: LoadedSite) -> str:
 
 def _graph(
     site: LoadedSite,
-    table: LinkTable,
     entry_areas: dict[str, tuple[str, ...]],
     related: dict[str, tuple[str, ...]],
-    bodies: dict[str, RenderedBody],
-    sections: dict[str, tuple[RenderedBody, ...]],
-    body_keys: dict[str, str],
+    rendered: RenderedBodies,
 ) -> SiteGraph:
+    bodies, sections, table = rendered.bodies, rendered.sections, rendered.table
     entries = {e.id: e for e in site.entries}
     links = {pid: tuple(t for t in body.links if t in table.hrefs) for pid, body in bodies.items()}
     for area_id, parts in sections.items():
@@ -405,7 +224,7 @@ def _graph(
         entries=site.entries,
         pages={p.id: p for p in [*site.areas, *site.entries]},
         bodies=bodies,
-        body_keys=body_keys,
+        body_keys=rendered.digests,
         area_sections=sections,
         related=related,
         entry_areas=entry_areas,

@@ -1,0 +1,379 @@
+"""Bodies: Markdown to HTML with links, rendered only when what they read changed.
+
+A body's HTML is a function of its own file and of the site's names: every title, alias,
+slug and id it could mention or refer to. Keying each body on all of the site's names
+(as this module once did) re-rendered all 10,000 bodies when one title changed. Instead a
+body is kept under a key of its own file and settings, with the digest of the names it was
+rendered under; when the names change, it is reused if none of the names that changed
+could touch it:
+
+- its text (raw, and with entities and backslash escapes undone, lower case, spaces
+  collapsed) contains none of the changed names, slugs or ids as a substring: a superset
+  of every mention the auto-linker and the reference resolver could match;
+- none of the pages it links to changed title (a wiki link's label is its target's title);
+- it had no problems (a broken reference's "did you mean" reads every name).
+
+Which names changed is known by comparing each name's owners (the pages that carry it,
+with what decides how it links) with those of the last build, kept in the graph cache.
+A body rendered under older names than the last build's is rendered again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+from collections import defaultdict
+from collections.abc import Iterable, MutableMapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
+
+from glossary_site import urls
+from glossary_site.errors import Problem
+from glossary_site.load import LoadedSite
+from glossary_site.markdown import (
+    LinkTable,
+    Options,
+    RenderedBody,
+    name_key,
+    name_target,
+)
+from glossary_site.markdown import body as markdown
+from glossary_site.model import Area, Entry, Page, SiteConfig
+from glossary_site.resolve.files import SiteFiles, seen_unchanged, site_files
+from glossary_site.resolve.recommend import Mapper
+from glossary_site.resolve.references import RefIndex
+
+RECORD_FIELDS = 8  # RenderedBody.record's length
+KIND_RANK = {urls.TERM: 0, urls.DEFINITION: 1, urls.AREA: 2}
+VALID = "bodies_valid"  # the graph cache's entry: {body key: names digest}, see render_bodies
+TOKENS = "name_tokens"  # the graph cache's entry: {"names": digest, "tokens": {name: digest}}
+_PAGE = "\0"  # prefix of the token that stands for a page's title where it is linked
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBodies:
+    """Every page's rendered body (areas: one per section) and its content digest."""
+
+    bodies: dict[str, RenderedBody]
+    sections: dict[str, tuple[RenderedBody, ...]]
+    digests: dict[str, str]  # page id -> digest of its rendered parts (equal: same output)
+    table: LinkTable
+    summaries: dict[str, str]  # entry id -> its summary's HTML, when the summary has markup
+
+
+def link_table(
+    site: LoadedSite, index: RefIndex, with_names: bool = True, files: SiteFiles | None = None
+) -> LinkTable:
+    """Everything bodies need to link to other pages (auto-linking needs `with_names`)
+    and to the site's files."""
+    base = site.config.base_path
+    pages = [*site.areas, *site.entries]
+    return LinkTable(
+        resolver=index,
+        hrefs={p.id: urls.href(base, urls.page_path(p.kind, p.slug)) for p in pages},
+        titles={p.id: p.title for p in pages},
+        paths={urls.page_path(p.kind, p.slug): p.id for p in pages},
+        names=_name_automaton(pages, site.config) if with_names else None,
+        base_path=base,
+        files=files if files is not None else site_files(site),
+    )
+
+
+def _name_automaton(pages: Sequence[Page], config: SiteConfig) -> Any:
+    """One Aho-Corasick automaton of every title and alias, built once per build.
+
+    Every name is there (area mentions feed the Glossary box); only names of pages that
+    may be targets (`_is_target`) and not in `auto_link_exclude` lead to a link."""
+    titles: dict[str, list[tuple[Page, str]]] = defaultdict(list)
+    aliases: dict[str, list[tuple[Page, str]]] = defaultdict(list)
+    for page in pages:
+        titles[name_key(page.title)].append((page, page.title))
+        for alias in page.aliases:
+            aliases[name_key(alias)].append((page, alias))
+    excluded = {name_key(name) for name in config.auto_link_exclude}
+    automaton = ahocorasick.Automaton()
+    for key in sorted(set(titles) | set(aliases)):
+        if len(key) < 2:
+            continue
+        named = titles.get(key) or aliases[key]
+        every = [*titles.get(key, []), *aliases.get(key, [])]
+        areas = tuple(sorted({p.id for p, _ in every if p.kind == urls.AREA}))
+        targets = [p for p, _ in named if _is_target(p, config)]
+        target = None if key in excluded or not targets else _link_target(targets)
+        spellings = [(text, p.auto_link == "always") for p, text in every]
+        automaton.add_word(key, name_target(key, spellings, target, areas))
+    if len(automaton) == 0:
+        return None
+    automaton.make_automaton()
+    return automaton
+
+
+def _is_target(page: Page, config: SiteConfig) -> bool:
+    if page.kind == urls.AREA and not config.auto_link_areas:
+        return False
+    return page.auto_link_target
+
+
+def _link_target(named: list[Page]) -> str | None:
+    best = min(KIND_RANK[p.kind] for p in named)
+    preferred = [p for p in named if KIND_RANK[p.kind] == best]
+    return preferred[0].id if len(preferred) == 1 else None
+
+
+# ------------------------------------------------------------------- rendering
+
+
+@dataclass(frozen=True, slots=True)
+class _BodyJob:
+    page_id: str
+    sections: tuple[markdown.Section, ...]
+    options: Options
+
+
+def _render_job(table: LinkTable, job: _BodyJob) -> list[RenderedBody]:
+    return markdown.render_sections(job.sections, table, job.options)
+
+
+def render_bodies(
+    site: LoadedSite,
+    index: RefIndex,
+    names: str,
+    memo: MutableMapping[str, Any],
+    mapper: Mapper,
+    cached: MutableMapping[str, Any],
+) -> tuple[RenderedBodies, list[Problem]]:
+    """Every page's body, reusing those of `memo` (body key -> [names digest, content
+    digest, parts]) that the names changed since cannot touch."""
+    pages = [*site.areas, *site.entries]
+    keys = {page.id: body_key(page, site.config) for page in pages}
+    files = site_files(site)
+    # a body showing an image that changed size, or linking to a file that came or went,
+    # renders again
+    kept = {page.id: _stored(memo, keys[page.id], files) for page in pages}
+    # bodies found untouched by a change of names keep their record as it was (rewriting
+    # 10,000 records costs more than the check); the names they are now known to be valid
+    # under are noted here instead
+    valid = cached.get(VALID)
+    valid = valid if isinstance(valid, dict) else {}
+    under = {p.id: valid.get(keys[p.id], kept[p.id][0]) for p in pages if kept[p.id] is not None}
+    stale = [p for p in pages if p.id in under and under[p.id] != names]
+    previous = cached.get(TOKENS)
+    tokens = None
+    if stale or not isinstance(previous, dict) or previous.get("names") != names:
+        tokens = name_tokens(site)
+    if stale and isinstance(previous, dict) and isinstance(previous.get("tokens"), dict):
+        for page in _untouched(site, stale, kept, under, previous, tokens or {}):
+            under[page.id] = names
+    if tokens is not None:
+        cached[TOKENS] = {"names": names, "tokens": tokens}
+    missing = [_body_job(page, site) for page in pages if under.get(page.id) != names]
+    # the automaton of names is only worth building when something renders
+    table = link_table(site, index, with_names=bool(missing), files=files)
+    if missing:
+        for job, rendered in zip(missing, mapper(_render_job, table, missing), strict=True):
+            parts = [part.record() for part in rendered]
+            record = [names, _parts_digest(parts), parts]
+            memo[keys[job.page_id]] = kept[job.page_id] = record
+    cached[VALID] = {
+        keys[p.id]: names for p in pages if kept[p.id] is not None and kept[p.id][0] != names
+    }
+    return _collect(pages, kept, table)
+
+
+def _stored(memo: MutableMapping[str, Any], key: str, files: SiteFiles) -> list[Any] | None:
+    """A memo record [names digest, content digest, parts] whose local files are as they
+    were, or None when absent, stale or not of that shape (the cache is untrusted: a wrong
+    shape renders again)."""
+    record = memo.get(key) if key in memo else None
+    if not (
+        isinstance(record, list | tuple)
+        and len(record) == 3
+        and isinstance(record[0], str)
+        and isinstance(record[1], str)
+        and isinstance(record[2], list | tuple)
+        and all(_part_shaped(part) for part in record[2])
+    ):
+        return None
+    return list(record) if seen_unchanged(record[2], files) else None
+
+
+def _part_shaped(part: Any) -> bool:
+    """Whether a cached part has RenderedBody.record's fields, its files as triples."""
+    return (
+        isinstance(part, list | tuple)
+        and len(part) == RECORD_FIELDS
+        and isinstance(part[6], list | tuple)
+        and all(isinstance(seen, list | tuple) and len(seen) == 3 for seen in part[6])
+    )
+
+
+def _collect(
+    pages: list[Page], kept: dict[str, Any], table: LinkTable
+) -> tuple[RenderedBodies, list[Problem]]:
+    problems: list[Problem] = []
+    bodies: dict[str, RenderedBody] = {}
+    sections: dict[str, tuple[RenderedBody, ...]] = {}
+    digests: dict[str, str] = {}
+    summaries: dict[str, str] = {}
+    for page in pages:
+        _, digests[page.id], parts = kept[page.id]
+        rendered = [RenderedBody.from_record(part) for part in parts]
+        for part in rendered:
+            problems += [
+                Problem(
+                    page.path, page.body_line + p.line, p.message, p.code, suggestions=p.suggestions
+                )
+                for p in part.problems
+            ]
+        if page.kind == urls.AREA:
+            sections[page.id] = tuple(rendered)
+        elif len(rendered) == 2:  # the body, then its summary's Markdown: one page, one set
+            body, summary = rendered
+            links = tuple(dict.fromkeys((*body.links, *summary.links)))
+            areas = tuple(dict.fromkeys((*body.areas_mentioned, *summary.areas_mentioned)))
+            bodies[page.id] = dataclasses.replace(body, links=links, areas_mentioned=areas)
+            summaries[page.id] = summary.html
+        else:
+            bodies[page.id] = rendered[0]
+    return RenderedBodies(bodies, sections, digests, table, summaries), problems
+
+
+def _parts_digest(parts: list[Any]) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def body_key(page: Page, config: SiteConfig) -> str:
+    """What a body's HTML depends on besides the site's names: its file (digest), its
+    switches, and the settings that decide how names link."""
+    options = _options(page, config)
+    text = repr(
+        (
+            page.id,
+            page.digest,
+            config.allow_html,
+            options.auto_link,
+            options.auto_link_max,
+            config.base_path,
+            config.auto_link_areas,
+            config.auto_link_exclude,
+        )
+    )
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def _options(page: Page, config: SiteConfig) -> Options:
+    auto = config.auto_link if page.auto_link is None else bool(page.auto_link)
+    limit = config.auto_link_max if page.auto_link_max is None else page.auto_link_max
+    return Options(page.id, config.allow_html, auto, limit)
+
+
+def _body_job(page: Page, site: LoadedSite) -> _BodyJob:
+    options = _options(page, site.config)
+    if isinstance(page, Area):
+        # the area page gives each facet's section the facet's slug as its id
+        anchors = tuple(urls.slugify(f.name) for f in page.facets)
+        options = dataclasses.replace(options, page_ids=anchors)
+        facets = [
+            markdown.Section(f.markdown, f.line - page.body_line, 3, want_text=True)
+            for f in page.facets
+        ]
+        return _BodyJob(page.id, (markdown.Section(page.intro), *facets), options)
+    body = markdown.Section(site.texts[page.id])
+    assert isinstance(page, Entry)
+    if not markdown.has_markup(page.summary_markdown):
+        return _BodyJob(page.id, (body,), options)
+    offset = page.summary_line - page.body_line
+    summary = markdown.Section(page.summary_markdown, offset, inline=True)
+    return _BodyJob(page.id, (body, summary), options)
+
+
+# ---------------------------------------------------------- which names changed
+
+
+def name_tokens(site: LoadedSite) -> dict[str, str]:
+    """Every name a body could mention or refer to (lower-cased titles and aliases, slugs,
+    ids), each with a digest of its owners: what decides where a mention of it leads.
+    Plus, per page, a token for its title where it is linked."""
+    owners: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for page in [*site.areas, *site.entries]:
+        linking = (page.id, page.auto_link, page.auto_link_target)
+        owners[name_key(page.title)].append(("title", page.title, *linking))
+        for alias in page.aliases:
+            owners[name_key(alias)].append(("alias", alias, *linking))
+        owners[name_key(page.slug)].append(("slug", page.id))
+        owners[name_key(page.id)].append(("id", page.id))
+        owners[_PAGE + page.id].append(("page", page.title))
+    return {
+        token: hashlib.blake2b(repr(sorted(found, key=repr)).encode(), digest_size=8).hexdigest()
+        for token, found in owners.items()
+    }
+
+
+def _untouched(
+    site: LoadedSite,
+    stale: Iterable[Page],
+    kept: dict[str, Any],
+    under: dict[str, str],
+    previous: dict[str, Any],
+    tokens: dict[str, str],
+) -> list[Page]:
+    """The stale bodies (valid under the last build's names) that no changed name can
+    touch."""
+    before = previous["tokens"]
+    changed = {t for t in before.keys() | tokens.keys() if before.get(t) != tokens.get(t)}
+    pages = [p for p in stale if under[p.id] == previous.get("names")]
+    retitled = {t[len(_PAGE) :] for t in changed if t.startswith(_PAGE)}
+    finder = _Finder(sorted(t for t in changed if not t.startswith(_PAGE) and t))
+    found = []
+    for page in pages:
+        parts = kept[page.id][2]
+        if not _clean(parts) or any(t in retitled for part in parts for t in part[2]):
+            continue
+        if finder.mentions_any(_page_text(page, site)):
+            continue
+        found.append(page)
+    return found
+
+
+class _Finder:
+    """Finds whether a body could mention any of some lower-cased names."""
+
+    def __init__(self, names: list[str]):
+        self.pieces = [name.split() for name in names]
+        self.automaton = None
+        if names:
+            self.automaton = ahocorasick.Automaton()
+            for name in names:
+                self.automaton.add_word(name, name)
+            self.automaton.make_automaton()
+
+    def mentions_any(self, text: str) -> bool:
+        """Searched as written and with entities and backslash escapes undone, lower case,
+        whitespace collapsed. Plain ASCII text is first tried with substring tests of each
+        name's words (they hold whenever the name is there): most bodies stop at that."""
+        if self.automaton is None:
+            return False
+        if text.isascii() and "&" not in text and "\\" not in text:
+            lowered = text.lower()
+            if not any(all(p in lowered for p in pieces) for pieces in self.pieces):
+                return False
+        raw = name_key(text)
+        plain = name_key(html.unescape(text.replace("\\", "")))
+        for _ in self.automaton.iter(f"{raw}\n{plain}"):
+            return True
+        return False
+
+
+def _clean(parts: Sequence[Any]) -> bool:
+    """Whether no part of a body had a problem (record field 4)."""
+    return all(not part[4] for part in parts)
+
+
+def _page_text(page: Page, site: LoadedSite) -> str:
+    if isinstance(page, Area):
+        return "\n".join([page.intro, *(f.markdown for f in page.facets)])
+    assert isinstance(page, Entry)
+    return f"{site.texts[page.id]}\n{page.summary_markdown}"

@@ -1,0 +1,126 @@
+"""Bodies are rendered again only when a name they could mention changed, and the site
+built that way equals one built from nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import build_in, page, tree_bytes, write_site
+from glossary_site.load import LoadOptions, load_site, scan_site
+from glossary_site.resolve import resolve
+from glossary_site.resolve.bodies import name_tokens
+
+FILES = {
+    "content/term/leverage.md": page("Leverage", body="Borrowing to invest.\n"),
+    "content/definition/margin.md": page("Margin", body="Collateral set against Leverage.\n"),
+    "content/definition/spread.md": page("Spread", body="A difference of two prices.\n"),
+    "content/definition/basis.md": page("Basis", body="See [[margin]] for the deposit.\n"),
+    "content/definition/yield.md": page("Yield", body="Income as a share of the Price paid.\n"),
+    "content/definition/escaped.md": page("Escaped", body="Written as Lever&#97;ge Ratio.\n"),
+}
+
+
+class Counting:
+    """A serial mapper that remembers which pages it rendered."""
+
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+
+    def __call__(self, fn: Any, context: Any, items: Any) -> list[Any]:
+        self.rendered += [getattr(item, "page_id", "") for item in items]
+        return [fn(context, item) for item in items]
+
+
+def _resolve(root: Path, bodies: dict[str, Any], graph: dict[str, Any]) -> tuple[Any, list[str]]:
+    loaded = load_site(scan_site(root, {}), LoadOptions())
+    assert loaded.site is not None
+    mapper = Counting()
+    result = resolve(loaded.site, bodies, mapper, graph)
+    assert result.graph is not None
+    return result.graph, [r for r in mapper.rendered if r]
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", FILES)
+
+
+def test_a_new_title_renders_only_the_bodies_that_could_mention_it(site):
+    bodies: dict[str, Any] = {}
+    graph: dict[str, Any] = {}
+    _, first = _resolve(site, bodies, graph)
+    assert len(first) == len(FILES)
+    _edit(site, "content/definition/spread.md", 'title: "Spread"', 'title: "Price"')
+    after, again = _resolve(site, bodies, graph)
+    # "price" is in the bodies of spread (its own file changed) and yield
+    assert sorted(again) == ["definition/spread", "definition/yield"]
+    assert 'href="/definition/spread/"' in after.bodies["definition/yield"].html
+
+
+def test_a_retitled_page_renders_again_the_bodies_that_link_to_it_by_slug(site):
+    bodies: dict[str, Any] = {}
+    graph: dict[str, Any] = {}
+    _resolve(site, bodies, graph)
+    _edit(site, "content/definition/margin.md", 'title: "Margin"', 'title: "Initial Margin"')
+    after, again = _resolve(site, bodies, graph)
+    assert "definition/basis" in again  # [[margin]] shows the new title
+    assert ">Initial Margin</a>" in after.bodies["definition/basis"].html
+    assert "definition/spread" not in again
+
+
+def test_a_mention_written_with_an_entity_counts_as_a_mention(site):
+    bodies: dict[str, Any] = {}
+    graph: dict[str, Any] = {}
+    _resolve(site, bodies, graph)
+    _edit(site, "content/term/leverage.md", 'title: "Leverage"', 'title: "Leverage Ratio"')
+    after, again = _resolve(site, bodies, graph)
+    assert "definition/escaped" in again
+    assert 'href="/term/leverage/"' in after.bodies["definition/escaped"].html
+
+
+def test_nothing_renders_again_when_no_name_changed(site):
+    bodies: dict[str, Any] = {}
+    graph: dict[str, Any] = {}
+    _resolve(site, bodies, graph)
+    _edit(site, "content/definition/yield.md", "Income", "Revenue")
+    _, again = _resolve(site, bodies, graph)
+    assert again == ["definition/yield"]
+
+
+def test_name_tokens_change_only_for_the_names_that_changed(site):
+    loaded = load_site(scan_site(site, {}), LoadOptions())
+    before = name_tokens(loaded.site)
+    _edit(site, "content/definition/spread.md", 'title: "Spread"', 'title: "Price"')
+    loaded = load_site(scan_site(site, {}), LoadOptions())
+    after = name_tokens(loaded.site)
+    changed = {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
+    assert changed == {"spread", "price", "\0definition/spread"}
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new"),
+    [
+        ("content/definition/spread.md", 'title: "Spread"', 'title: "Price"'),
+        ("content/definition/margin.md", 'title: "Margin"', 'title: "Initial Margin"'),
+        ("content/term/leverage.md", 'title: "Leverage"', 'title: "Leverage Ratio"'),
+        ("content/definition/yield.md", 'title: "Yield"', 'title: "Yield"\naliases: ["Income"]'),
+        ("content/definition/basis.md", 'title: "Basis"', 'title: "Basis"\nauto_link_target: false'),
+    ],
+)
+def test_builds_after_a_name_change_equal_a_fresh_build(tmp_path, rel, old, new):
+    cached = write_site(tmp_path / "cached", FILES)
+    build_in(cached)
+    _edit(cached, rel, old, new)
+    build_in(cached)
+    fresh = write_site(tmp_path / "fresh", FILES)
+    _edit(fresh, rel, old, new)
+    build_in(fresh, use_cache=False)
+    assert tree_bytes(cached / "build") == tree_bytes(fresh / "build")

@@ -112,7 +112,11 @@ def test_name_tokens_change_only_for_the_names_that_changed(site):
         ("content/definition/margin.md", 'title: "Margin"', 'title: "Initial Margin"'),
         ("content/term/leverage.md", 'title: "Leverage"', 'title: "Leverage Ratio"'),
         ("content/definition/yield.md", 'title: "Yield"', 'title: "Yield"\naliases: ["Income"]'),
-        ("content/definition/basis.md", 'title: "Basis"', 'title: "Basis"\nauto_link_target: false'),
+        (
+            "content/definition/basis.md",
+            'title: "Basis"',
+            'title: "Basis"\nauto_link_target: false',
+        ),
     ],
 )
 def test_builds_after_a_name_change_equal_a_fresh_build(tmp_path, rel, old, new):

@@ -79,10 +79,22 @@ def stable_ids(page_ids: list[str]) -> tuple[dict[str, int], int]:
 
 
 def search_index(graph: SiteGraph) -> SearchIndex:
-    """The index of the graph, computed once per graph (before render workers fork)."""
+    """The index of the graph, computed once per graph (before render workers fork).
+
+    A process that builds again (`glossary serve`) updates the last index for the pages
+    whose words changed instead of making it anew: the same value, a fraction of the time.
+    """
     memo = _MEMO.get("index")
     if memo is None or memo[0] is not graph:
-        memo = _MEMO["index"] = (graph, _build(graph))
+        records = _records(graph)
+        last = _MEMO.get("state")
+        state = None
+        if last is not None and last.can_update(records, graph.config.title_separator):
+            state = last.updated(records)
+        if state is None:
+            state = _State.build(records, graph.config.title_separator)
+        _MEMO["state"] = state
+        memo = _MEMO["index"] = (graph, state.index)
     return memo[1]
 
 
@@ -112,61 +124,190 @@ def _doc(config: Any, page: Any, summary: str) -> dict[str, Any]:
     }
 
 
-def _build(graph: SiteGraph) -> SearchIndex:
-    records = _records(graph)
-    ids, size = stable_ids([page_id for page_id, _, _ in records])
-    titles: dict[str, list[list[Any]]] = {}
-    strong: dict[str, dict[int, int]] = {}  # word -> id -> where (1 title, 2 summary)
-    weak: dict[str, list[int]] = {}  # word -> ids whose body holds it, by id
-    docs: dict[int, dict[str, dict[str, Any]]] = {}
-    bodies = []
-    for page_id, doc, body in records:
-        n = ids[page_id]
-        docs.setdefault(n >> BUCKET_BITS, {})[str(n)] = doc
-        title_words = words(" ".join([doc["t"], *doc["a"]]))
-        for key in dict.fromkeys(shard_name(w, TITLE_KEY) for w in title_words):
-            record = [n, doc["t"], doc["a"]] if doc["a"] else [n, doc["t"]]
-            titles.setdefault(key, []).append(record)
-        for where, found in ((1, title_words), (2, words(doc["s"]))):
-            for word in found:
-                pages = strong.setdefault(word, {})
-                pages[n] = pages.get(n, 0) | where
-        body_words = set(body.split())
-        bodies.append((len(body_words), page_id, n, body_words))
-    # body-only postings keep the first pages by id: an order no edit of another page
-    # moves, so an edit changes only the shards of the words it adds or removes; a word
-    # whose list is full is left out by a set difference, so common words cost nothing
-    # past their first few hundred pages
-    bodies.sort(key=lambda b: b[2])
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """One page's part in the index."""
+
+    n: int
+    doc: dict[str, Any]
+    body: str  # its body's words, as the body keeps them
+    title_words: tuple[str, ...]
+    summary_words: tuple[str, ...]
+    body_words: frozenset[str]
+
+    def title_record(self) -> list[Any]:
+        doc = self.doc
+        return [self.n, doc["t"], doc["a"]] if doc["a"] else [self.n, doc["t"]]
+
+    def title_keys(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(shard_name(w, TITLE_KEY) for w in self.title_words))
+
+
+def _page(n: int, doc: dict[str, Any], body: str) -> _Page:
+    title_words = words(" ".join([doc["t"], *doc["a"]]))
+    return _Page(n, doc, body, tuple(title_words), tuple(words(doc["s"])), frozenset(body.split()))
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    """The index with what it was made of, so the next graph's index can be an update."""
+
+    separator: str
+    size: int
+    pages: dict[str, _Page]
+    strong: dict[str, dict[int, int]]  # word -> id -> where (1 title, 2 summary)
+    groups: dict[str, list[list[Any]]]  # title records by two letters, before any split
+    index: SearchIndex
+
+    @classmethod
+    def build(cls, records: list[tuple[str, dict[str, Any], str]], separator: str) -> _State:
+        ids, size = stable_ids([page_id for page_id, _, _ in records])
+        pages = {page_id: _page(ids[page_id], doc, body) for page_id, doc, body in records}
+        titles: dict[str, list[list[Any]]] = {}
+        strong: dict[str, dict[int, int]] = {}
+        docs: dict[int, dict[str, dict[str, Any]]] = {}
+        for page in pages.values():
+            docs.setdefault(page.n >> BUCKET_BITS, {})[str(page.n)] = page.doc
+            for key in page.title_keys():
+                titles.setdefault(key, []).append(page.title_record())
+            _add_strong(strong, page)
+        for key in titles:
+            titles[key].sort(key=lambda record: record[0])
+        groups, titles = titles, _split_titles(titles)
+        docs = {bucket: _by_id(found) for bucket, found in docs.items()}
+        weak = _weak(pages.values(), strong)
+        shards: dict[str, dict[str, list[int]]] = {}
+        for word in sorted(strong.keys() | weak.keys()):
+            postings = _kept(strong.get(word, {}), weak.get(word, []))
+            shards.setdefault(shard_name(word, WORD_KEY), {})[word] = postings
+        index = SearchIndex(_manifest(size, separator, titles, shards), titles, shards, docs)
+        return cls(separator, size, pages, strong, groups, index)
+
+    def can_update(self, records: list[tuple[str, dict[str, Any], str]], separator: str) -> bool:
+        """Whether the same pages are indexed with the same settings (ids stay put)."""
+        return (
+            separator == self.separator
+            and len(records) == len(self.pages)
+            and all(page_id in self.pages for page_id, _, _ in records)
+        )
+
+    def updated(self, records: list[tuple[str, dict[str, Any], str]]) -> _State:
+        """The state for the same pages with some documents or bodies changed."""
+        changed = [
+            (self.pages[page_id], _page(self.pages[page_id].n, doc, body))
+            for page_id, doc, body in records
+            if self.pages[page_id].doc != doc or self.pages[page_id].body != body
+        ]
+        if not changed:
+            return self
+        pages = dict(self.pages)
+        strong = dict(self.strong)
+        old_index = self.index
+        titles, shards, docs = dict(old_index.titles), dict(old_index.words), dict(old_index.docs)
+        groups = dict(self.groups)
+        touched_titles: set[str] = set()
+        touched_words: set[str] = set()
+        for old, new in changed:
+            pages[new.doc["id"]] = new
+            bucket = new.n >> BUCKET_BITS
+            docs[bucket] = _by_id({**docs[bucket], str(new.n): new.doc})
+            if old.title_words != new.title_words or old.doc != new.doc:
+                touched_titles.update(old.title_keys(), new.title_keys())
+            strong_words = {*old.title_words, *old.summary_words}
+            strong_words |= {*new.title_words, *new.summary_words}
+            for word in strong_words:
+                found = {n: w for n, w in strong.get(word, {}).items() if n != old.n}
+                where = (1 if word in new.title_words else 0) | (
+                    2 if word in new.summary_words else 0
+                )
+                if where:
+                    found[new.n] = where
+                if found:
+                    strong[word] = found
+                else:
+                    strong.pop(word, None)
+            touched_words |= strong_words | (old.body_words ^ new.body_words)
+        for key in touched_titles:
+            # a group's shards (one, or its split) are replaced as a whole
+            for name in _split_titles({key: groups.get(key, [])}):
+                titles.pop(name, None)
+            listed = [p for p in pages.values() if key in p.title_keys()]
+            found_titles = sorted((p.title_record() for p in listed), key=lambda r: r[0])
+            if found_titles:
+                groups[key] = found_titles
+                titles.update(_split_titles({key: found_titles}))
+            else:
+                groups.pop(key, None)
+        titles = dict(sorted(titles.items()))
+        for word in touched_words:
+            key = shard_name(word, WORD_KEY)
+            shard = dict(shards.get(key, {}))
+            body_ids = sorted(p.n for p in pages.values() if word in p.body_words)
+            limit = BODY_POSTINGS + len(strong.get(word, ()))
+            postings = _kept(strong.get(word, {}), body_ids[:limit])
+            if postings:
+                shard[word] = postings
+            else:
+                shard.pop(word, None)
+            if shard:
+                shards[key] = dict(sorted(shard.items()))
+            else:
+                shards.pop(key, None)
+        manifest = _manifest(self.size, self.separator, titles, shards)
+        index = SearchIndex(manifest, titles, shards, docs)
+        return _State(self.separator, self.size, pages, strong, groups, index)
+
+
+def _by_id(docs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A document file's records in id order: the same whatever order pages came in."""
+    return dict(sorted(docs.items(), key=lambda item: int(item[0])))
+
+
+def _add_strong(strong: dict[str, dict[int, int]], page: _Page) -> None:
+    for where, found in ((1, page.title_words), (2, page.summary_words)):
+        for word in found:
+            pages = strong.setdefault(word, {})
+            pages[page.n] = pages.get(page.n, 0) | where
+
+
+def _weak(pages: Any, strong: dict[str, dict[int, int]]) -> dict[str, list[int]]:
+    """Each word's body-only candidates: the first pages by id whose body holds it.
+
+    Body-only postings keep the first pages by id: an order no edit of another page
+    moves, so an edit changes only the shards of the words it adds or removes; a word
+    whose list is full is left out by a set difference, so common words cost nothing
+    past their first few hundred pages."""
+    weak: dict[str, list[int]] = {}
     full: set[str] = set()
-    for _, _, n, body_words in bodies:
-        for word in body_words - full:
+    for page in sorted(pages, key=lambda p: p.n):
+        for word in page.body_words - full:
             found = weak.get(word)
             if found is None:
                 found = weak[word] = []
-            found.append(n)
+            found.append(page.n)
             if len(found) >= BODY_POSTINGS + len(strong.get(word, ())):
                 full.add(word)
-    shards: dict[str, dict[str, list[int]]] = {}
-    for word in sorted(strong.keys() | weak.keys()):
-        postings = _kept(strong.get(word, {}), weak.get(word, []))
-        shards.setdefault(shard_name(word, WORD_KEY), {})[word] = postings
-    titles = _split_titles(titles)
-    for key in titles:
-        titles[key].sort(key=lambda record: record[0])
-    manifest = {
+    return weak
+
+
+def _manifest(
+    size: int,
+    separator: str,
+    titles: dict[str, list[list[Any]]],
+    shards: dict[str, dict[str, list[int]]],
+) -> dict[str, Any]:
+    return {
         "version": 1,
         "size": size,
         "bucket_bits": BUCKET_BITS,
         "title_key": TITLE_KEY,
         "word_key": WORD_KEY,
-        "separator": graph.config.title_separator,
+        "separator": separator,
         "titles": sorted(titles),
         # records per title shard: a query of several words loads only its smallest
         "title_sizes": [len(titles[key]) for key in sorted(titles)],
         "words": sorted(shards),
     }
-    return SearchIndex(manifest, titles, shards, docs)
 
 
 def _split_titles(titles: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:

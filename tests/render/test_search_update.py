@@ -1,0 +1,92 @@
+"""A process that builds again (glossary serve) updates the search index instead of making
+it anew: the update must equal the index made from nothing, part for part, byte for byte."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import area, page, write_site
+from glossary_site.load import LoadOptions, load_site, scan_site
+from glossary_site.render import search
+from glossary_site.resolve import resolve
+
+FILES = {
+    "content/area/markets.md": area("Markets", {"Mechanism": "Markets match Leverage and Margin."}),
+    "content/term/leverage.md": page(
+        "Leverage", areas=["markets"], body="Borrowing to invest more than one has.\n"
+    ),
+    "content/definition/margin.md": page(
+        "Margin", summary="Collateral.", areas=["markets"], body="Collateral against Leverage.\n"
+    ),
+    "content/definition/spread.md": page("Spread", body="A difference of two prices.\n"),
+}
+FILES.update(
+    {
+        f"content/definition/word-{n}.md": page(f"Word {n}", body=f"Common filler text {n}.\n")
+        for n in range(150)  # more bodies than a word's body-only postings keep
+    }
+)
+
+EDITS = [
+    ("content/definition/spread.md", "two prices", "two prices and a premium"),
+    ("content/definition/spread.md", "A difference of two prices.", "Nothing."),
+    ("content/definition/margin.md", 'title: "Margin"', 'title: "Initial Margin"'),
+    ("content/definition/margin.md", 'summary: "Collateral."', 'summary: "Filler deposit."'),
+    ("content/term/leverage.md", 'title: "Leverage"', 'title: "Leverage"\naliases: ["Gearing"]'),
+    ("content/definition/word-3.md", "Common filler text 3.", "Rare words only."),
+    ("content/area/markets.md", "Markets match", "Markets pair common filler"),
+]
+
+
+def _graph(root: Path) -> Any:
+    loaded = load_site(scan_site(root, {}), LoadOptions())
+    assert loaded.site is not None
+    result = resolve(loaded.site)
+    assert result.graph is not None
+    return result.graph
+
+
+def _parts(index: search.SearchIndex) -> dict[str, str]:
+    """Each part's JSON as the build writes it (the order of keys inside a part counts)."""
+    found = {"manifest": index.manifest}
+    found |= {f"t/{key}": value for key, value in index.titles.items()}
+    found |= {f"w/{key}": value for key, value in index.words.items()}
+    found |= {f"d/{key}": value for key, value in index.docs.items()}
+    return {path: json.dumps(value, ensure_ascii=False) for path, value in found.items()}
+
+
+@pytest.mark.parametrize(("rel", "old", "new"), EDITS)
+def test_an_updated_index_equals_one_made_from_nothing(tmp_path, rel, old, new):
+    root = write_site(tmp_path, FILES)
+    search._MEMO.clear()
+    before = search.search_index(_graph(root))
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    graph = _graph(root)
+    updated = search.search_index(graph)  # from the last state
+    assert search._MEMO["state"].index is updated
+    search._MEMO.clear()
+    fresh = search.search_index(graph)
+    assert _parts(updated) == _parts(fresh)
+    assert _parts(updated) != _parts(before)
+
+
+def test_edits_in_a_row_stay_equal_to_a_fresh_index(tmp_path):
+    root = write_site(tmp_path, FILES)
+    search._MEMO.clear()
+    search.search_index(_graph(root))
+    for rel, old, new in EDITS:
+        path = root / rel
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        graph = _graph(root)
+        updated = search.search_index(graph)
+        state = search._MEMO["state"]
+        search._MEMO.clear()
+        assert _parts(updated) == _parts(search.search_index(graph)), rel
+        search._MEMO["state"] = state  # go on updating the kept state, not the fresh one

@@ -39,6 +39,9 @@ EDITS = [
     ("content/term/leverage.md", 'title: "Leverage"', 'title: "Leverage"\naliases: ["Gearing"]'),
     ("content/definition/word-3.md", "Common filler text 3.", "Rare words only."),
     ("content/area/markets.md", "Markets match", "Markets pair common filler"),
+    ("content/definition/word-7.md", 'title: "Word 7"', 'title: "Wonder 7"'),
+    ("content/definition/word-8.md", 'title: "Word 8"', 'title: "Zebra 8"'),
+    ("content/definition/word-9.md", 'title: "Word 9"', 'title: "Word 9"\naliases: ["Wo"]'),
 ]
 
 
@@ -59,8 +62,11 @@ def _parts(index: search.SearchIndex) -> dict[str, str]:
     return {path: json.dumps(value, ensure_ascii=False) for path, value in found.items()}
 
 
+@pytest.mark.parametrize("split", [None, 20], ids=["whole", "split-titles"])
 @pytest.mark.parametrize(("rel", "old", "new"), EDITS)
-def test_an_updated_index_equals_one_made_from_nothing(tmp_path, rel, old, new):
+def test_an_updated_index_equals_one_made_from_nothing(tmp_path, monkeypatch, rel, old, new, split):
+    if split is not None:  # the 150 "Word" titles then split their group by three letters
+        monkeypatch.setattr(search, "TITLE_SPLIT", split)
     root = write_site(tmp_path, FILES)
     search._MEMO.clear()
     before = search.search_index(_graph(root))
@@ -75,6 +81,7 @@ def test_an_updated_index_equals_one_made_from_nothing(tmp_path, rel, old, new):
     fresh = search.search_index(graph)
     assert _parts(updated) == _parts(fresh)
     assert _parts(updated) != _parts(before)
+    assert (split is not None) == ("t/wor" in _parts(fresh))
 
 
 def test_edits_in_a_row_stay_equal_to_a_fresh_index(tmp_path):

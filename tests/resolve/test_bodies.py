@@ -128,3 +128,21 @@ def test_builds_after_a_name_change_equal_a_fresh_build(tmp_path, rel, old, new)
     _edit(fresh, rel, old, new)
     build_in(fresh, use_cache=False)
     assert tree_bytes(cached / "build") == tree_bytes(fresh / "build")
+
+
+def test_a_process_decodes_a_record_once_and_never_serves_a_replaced_one(site):
+    bodies: dict[str, Any] = {}
+    graph: dict[str, Any] = {}
+    first, _ = _resolve(site, bodies, graph)
+    again, rendered = _resolve(site, bodies, graph)
+    assert rendered == []
+    # the same record: the same decoded body, not a copy
+    assert again.bodies["definition/spread"] is first.bodies["definition/spread"]
+    # a record replaced under the same key (a cache read anew, say) is decoded anew
+    key = next(k for k, r in bodies.items() if "two prices" in r[2][0][0])
+    names, digest, parts = bodies[key]
+    part = list(parts[0])
+    part[0] = part[0].replace("two prices", "three prices")
+    bodies[key] = [names, digest, [part]]
+    replaced, _ = _resolve(site, bodies, graph)
+    assert "three prices" in replaced.bodies["definition/spread"].html

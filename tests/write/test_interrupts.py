@@ -224,3 +224,21 @@ def test_signal_during_load_and_resolve_leaves_previous_output(site):
     assert "Traceback" not in err
     assert tree_bytes(site / "build") == before
     assert leftovers(site) == []
+
+
+def test_ctrl_c_right_after_a_cache_file_is_opened_leaves_no_temporary_file(tmp_path, monkeypatch):
+    # a signal that arrives while a system call runs is raised as soon as it returns: right
+    # after the temporary file is created, before anything is written to it
+    from glossary_site.write import cache
+
+    real_open = os.open
+
+    def interrupted(path, flags, mode=0o777):
+        fd = real_open(path, flags, mode)
+        os.close(fd)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache.os, "open", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cache._write_no_follow(tmp_path, "bodies-00.json", b"{}")
+    assert os.listdir(tmp_path) == []

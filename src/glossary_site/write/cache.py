@@ -380,11 +380,13 @@ def _write_no_follow(folder: Path, name: str, data: bytes) -> None:
     """Write `folder/name` whole through a new temporary file renamed over it: a symbolic
     link at either name is replaced, never written through."""
     tmp = folder / f".{name}.{os.getpid()}.tmp"
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(tmp)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(tmp, flags, 0o644)
+    # the name carries our pid, so whatever is there is ours to remove; the open is inside
+    # the try: a Ctrl-C right after it returns must not leave the file behind
     try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        fd = os.open(tmp, flags, 0o644)
         with open(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, folder / name)

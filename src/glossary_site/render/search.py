@@ -134,6 +134,7 @@ class _Page:
     title_words: tuple[str, ...]
     summary_words: tuple[str, ...]
     body_words: frozenset[str]
+    keys: frozenset[str]  # its title shards' two-letter keys
 
     def title_record(self) -> list[Any]:
         doc = self.doc
@@ -144,8 +145,10 @@ class _Page:
 
 
 def _page(n: int, doc: dict[str, Any], body: str) -> _Page:
-    title_words = words(" ".join([doc["t"], *doc["a"]]))
-    return _Page(n, doc, body, tuple(title_words), tuple(words(doc["s"])), frozenset(body.split()))
+    title_words = tuple(words(" ".join([doc["t"], *doc["a"]])))
+    keys = frozenset(shard_name(w, TITLE_KEY) for w in title_words)
+    summary = tuple(words(doc["s"]))
+    return _Page(n, doc, body, title_words, summary, frozenset(body.split()), keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +234,7 @@ class _State:
             # a group's shards (one, or its split) are replaced as a whole
             for name in _split_titles({key: groups.get(key, [])}):
                 titles.pop(name, None)
-            listed = [p for p in pages.values() if key in p.title_keys()]
+            listed = [p for p in pages.values() if key in p.keys]
             found_titles = sorted((p.title_record() for p in listed), key=lambda r: r[0])
             if found_titles:
                 groups[key] = found_titles

@@ -140,9 +140,6 @@ class _Page:
         doc = self.doc
         return [self.n, doc["t"], doc["a"]] if doc["a"] else [self.n, doc["t"]]
 
-    def title_keys(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(shard_name(w, TITLE_KEY) for w in self.title_words))
-
 
 def _page(n: int, doc: dict[str, Any], body: str) -> _Page:
     title_words = tuple(words(" ".join([doc["t"], *doc["a"]])))
@@ -171,7 +168,7 @@ class _State:
         docs: dict[int, dict[str, dict[str, Any]]] = {}
         for page in pages.values():
             docs.setdefault(page.n >> BUCKET_BITS, {})[str(page.n)] = page.doc
-            for key in page.title_keys():
+            for key in page.keys:
                 titles.setdefault(key, []).append(page.title_record())
             _add_strong(strong, page)
         for key in titles:
@@ -215,7 +212,7 @@ class _State:
             bucket = new.n >> BUCKET_BITS
             docs[bucket] = _by_id({**docs[bucket], str(new.n): new.doc})
             if old.title_words != new.title_words or old.doc != new.doc:
-                touched_titles.update(old.title_keys(), new.title_keys())
+                touched_titles.update(old.keys, new.keys)
             strong_words = {*old.title_words, *old.summary_words}
             strong_words |= {*new.title_words, *new.summary_words}
             for word in strong_words:

@@ -48,50 +48,50 @@ def _edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
+def _after_edit(root: Path, rel: str, old: str, new: str) -> tuple[Any, list[str]]:
+    """The graph after an edit, and the bodies it rendered again (the first resolve, with
+    empty memos, renders every body)."""
+    bodies: dict[str, Any] = {}
+    graph: dict[str, Any] = {}
+    _, first = _resolve(root, bodies, graph)
+    assert len(first) == len(FILES)
+    _edit(root, rel, old, new)
+    return _resolve(root, bodies, graph)
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return write_site(tmp_path / "site", FILES)
 
 
 def test_a_new_title_renders_only_the_bodies_that_could_mention_it(site):
-    bodies: dict[str, Any] = {}
-    graph: dict[str, Any] = {}
-    _, first = _resolve(site, bodies, graph)
-    assert len(first) == len(FILES)
-    _edit(site, "content/definition/spread.md", 'title: "Spread"', 'title: "Price"')
-    after, again = _resolve(site, bodies, graph)
+    after, again = _after_edit(
+        site, "content/definition/spread.md", 'title: "Spread"', 'title: "Price"'
+    )
     # "price" is in the bodies of spread (its own file changed) and yield
     assert sorted(again) == ["definition/spread", "definition/yield"]
     assert 'href="/definition/spread/"' in after.bodies["definition/yield"].html
 
 
 def test_a_retitled_page_renders_again_the_bodies_that_link_to_it_by_slug(site):
-    bodies: dict[str, Any] = {}
-    graph: dict[str, Any] = {}
-    _resolve(site, bodies, graph)
-    _edit(site, "content/definition/margin.md", 'title: "Margin"', 'title: "Initial Margin"')
-    after, again = _resolve(site, bodies, graph)
+    after, again = _after_edit(
+        site, "content/definition/margin.md", 'title: "Margin"', 'title: "Initial Margin"'
+    )
     assert "definition/basis" in again  # [[margin]] shows the new title
     assert ">Initial Margin</a>" in after.bodies["definition/basis"].html
     assert "definition/spread" not in again
 
 
 def test_a_mention_written_with_an_entity_counts_as_a_mention(site):
-    bodies: dict[str, Any] = {}
-    graph: dict[str, Any] = {}
-    _resolve(site, bodies, graph)
-    _edit(site, "content/term/leverage.md", 'title: "Leverage"', 'title: "Leverage Ratio"')
-    after, again = _resolve(site, bodies, graph)
+    after, again = _after_edit(
+        site, "content/term/leverage.md", 'title: "Leverage"', 'title: "Leverage Ratio"'
+    )
     assert "definition/escaped" in again
     assert 'href="/term/leverage/"' in after.bodies["definition/escaped"].html
 
 
 def test_nothing_renders_again_when_no_name_changed(site):
-    bodies: dict[str, Any] = {}
-    graph: dict[str, Any] = {}
-    _resolve(site, bodies, graph)
-    _edit(site, "content/definition/yield.md", "Income", "Revenue")
-    _, again = _resolve(site, bodies, graph)
+    _, again = _after_edit(site, "content/definition/yield.md", "Income", "Revenue")
     assert again == ["definition/yield"]
 
 

@@ -41,17 +41,38 @@ class Neighbourhood:
 def recommendations(
     graph: SiteGraph, mapper: Mapper, cache: MutableMapping[str, Any]
 ) -> dict[str, tuple[str, ...]]:
-    """Discover More for every entry; reused whole when the structure they read is unchanged
-    (an edit to a page's text that adds no link keeps every list)."""
-    structure = _structure_digest(graph)
-    if cache.get("structure") == structure:
-        return {page_id: tuple(ids) for page_id, ids in cache["discover"].items()}
+    """Discover More for every entry; reused whole when the facts they read are unchanged
+    (an edit to a page's text that adds no link keeps every list), recomputed only for the
+    entries a changed title can reach when titles are all that changed.
+
+    The cache keeps the digest of every fact but titles ("shape"), one short digest of each
+    entry's title words in entry order ("words") and the lists ("discover")."""
+    shape = _shape_digest(graph)
+    words = _title_word_digests(graph)
+    kept = cache.get("discover") if cache.get("shape") == shape else None
+    if kept is not None and cache.get("words") == words:
+        return {page_id: tuple(ids) for page_id, ids in kept.items()}
+    hood = Neighbourhood.of(graph)
     ids = [entry.id for entry in graph.entries]
-    context = (graph, Neighbourhood.of(graph))
-    found = dict(zip(ids, mapper(_discover_job, context, ids), strict=True))
+    if kept is not None and len(cache.get("words", ())) == len(words):
+        changed = {i for i, old, new in zip(ids, cache["words"], words, strict=True) if old != new}
+        reach = title_reach(graph, hood, changed)
+        redo = [i for i in ids if i in reach]
+    else:
+        kept, redo = {}, ids
+    context = (graph, hood)
+    if len(redo) <= IN_PROCESS_MAX:  # a process pool costs more than it saves for these
+        lists = [_discover_job(context, i) for i in redo]
+    else:
+        lists = mapper(_discover_job, context, redo)
+    fresh = dict(zip(redo, lists, strict=True))
+    found = {i: fresh[i] if i in fresh else tuple(kept[i]) for i in ids}
     cache.clear()
-    cache.update({"structure": structure, "discover": found})
+    cache.update({"shape": shape, "words": words, "discover": found})
     return found
+
+
+IN_PROCESS_MAX = 1000  # entries to redo that are computed here rather than by the mapper
 
 
 def _discover_job(context: tuple[SiteGraph, Neighbourhood], entry_id: str) -> tuple[str, ...]:
@@ -59,21 +80,73 @@ def _discover_job(context: tuple[SiteGraph, Neighbourhood], entry_id: str) -> tu
     return discover_more(graph, entry_id, graph.config.discover_more, hood)
 
 
-def _structure_digest(graph: SiteGraph) -> str:
-    """Everything discover_more reads: edges, areas, titles and dates of every entry."""
+def _shape_digest(graph: SiteGraph) -> str:
+    """Everything discover_more reads but titles: the setting, entries in order, their
+    edges, areas and dates, and each area's members."""
     facts = [
         (
             e.id,
             graph.related.get(e.id, ()),
             graph.neighbours.get(e.id, ()),
             graph.entry_areas.get(e.id, ()),
-            e.title,
             e.published.timestamp() if e.published else None,
         )
         for e in graph.entries
     ]
-    payload = marshal.dumps((graph.config.discover_more, facts), 0)  # version 0: canonical
+    members = sorted(graph.members.items())
+    payload = marshal.dumps((graph.config.discover_more, facts, members), 0)  # v0: canonical
     return hashlib.blake2b(payload, digest_size=20).hexdigest()
+
+
+def _title_word_digests(graph: SiteGraph) -> list[str]:
+    """Per entry, in entry order, a digest of the only thing of its title discover_more
+    reads: its set of words (so a change of case or punctuation redoes nothing)."""
+    return [
+        hashlib.blake2b(
+            " ".join(sorted(set(ref_key(e.title).split()))).encode(), digest_size=8
+        ).hexdigest()
+        for e in graph.entries
+    ]
+
+
+def title_reach(graph: SiteGraph, hood: Neighbourhood, changed: set[str]) -> set[str]:
+    """The entries whose Discover More can change when the titles of `changed` change and
+    nothing else does: a safe superset, checked against full recomputation in the tests.
+
+    Titles enter discover_more only as the title words of the entry itself and of its
+    candidates; the candidates themselves are chosen from titles-free facts. So entry E's
+    list can change only if E changed or some changed X is a candidate of E, which needs:
+    - X in E's area window, or E's candidates widened to all of its areas' members: both
+      need an area of E whose members hold X; of those entries E, the ones whose window
+      misses X are kept only when they may widen (see `_may_widen`);
+    - X counted among E's common neighbours (once is enough when widened, so any count):
+      X is a neighbour of some non-hub n that is a neighbour of E (no symmetry assumed).
+    """
+    if not changed:
+        return set()
+    reach = set(changed)
+    member_areas = {a for a, ids in graph.members.items() if not changed.isdisjoint(ids)}
+    for entry_id, areas in graph.entry_areas.items():
+        if member_areas.isdisjoint(areas):
+            continue
+        window = _area_window(graph, hood, entry_id)
+        if not changed.isdisjoint(window) or _may_widen(graph, entry_id, window):
+            reach.add(entry_id)
+    neighbours = graph.neighbours
+    bridges = {
+        n
+        for n, around in neighbours.items()
+        if len(around) <= HUB_DEGREE and not changed.isdisjoint(around)
+    }
+    reach.update(e for e, around in neighbours.items() if not bridges.isdisjoint(around))
+    return reach
+
+
+def _may_widen(graph: SiteGraph, entry_id: str, window: set[str]) -> bool:
+    """False when E's candidates surely reach the limit without widening: they always hold
+    its area window less itself and its related list."""
+    excluded = {entry_id, *graph.related.get(entry_id, ())}
+    return len(window - excluded) < graph.config.discover_more
 
 
 AREA_WINDOW = 8  # entries either side of a page in each of its areas' newest-first lists

@@ -111,35 +111,45 @@ def _title_word_digests(graph: SiteGraph) -> list[str]:
 
 def title_reach(graph: SiteGraph, hood: Neighbourhood, changed: set[str]) -> set[str]:
     """The entries whose Discover More can change when the titles of `changed` change and
-    nothing else does: a safe superset, checked against full recomputation in the tests.
+    nothing else does: each of them and every entry that has one of them as a candidate.
 
     Titles enter discover_more only as the title words of the entry itself and of its
-    candidates; the candidates themselves are chosen from titles-free facts. So entry E's
-    list can change only if E changed or some changed X is a candidate of E, which needs:
-    - X in E's area window, or E's candidates widened to all of its areas' members: both
-      need an area of E whose members hold X; of those entries E, the ones whose window
-      misses X are kept only when they may widen (see `_may_widen`);
-    - X counted among E's common neighbours (once is enough when widened, so any count):
-      X is a neighbour of some non-hub n that is a neighbour of E (no symmetry assumed).
-    """
-    if not changed:
+    candidates, and the candidates are chosen from titles-free facts, so an entry whose
+    candidates hold no changed entry keeps its list. The candidates are computed only for
+    the entries that may have a changed X among them (`_may_have_as_candidate`)."""
+    limit = graph.config.discover_more
+    if limit <= 0:  # every list is empty, whatever the titles
         return set()
     reach = set(changed)
+    for entry_id in _may_have_as_candidate(graph, hood, changed) - reach:
+        if not changed.isdisjoint(_candidates(graph, hood, entry_id, limit)[0]):
+            reach.add(entry_id)
+    return reach
+
+
+def _may_have_as_candidate(graph: SiteGraph, hood: Neighbourhood, changed: set[str]) -> set[str]:
+    """A superset of the entries E with a changed X among their candidates. X is one only if:
+    - X is in E's area window, or E's candidates widened to all of its areas' members: both
+      need an area of E whose members hold X; of those entries E, the ones whose window
+      misses X are kept only when they may widen (see `_may_widen`);
+    - X is counted among E's common neighbours (once is enough when widened, so any count):
+      X is a neighbour of some non-hub n that is a neighbour of E (no symmetry assumed)."""
+    found: set[str] = set()
     member_areas = {a for a, ids in graph.members.items() if not changed.isdisjoint(ids)}
     for entry_id, areas in graph.entry_areas.items():
         if member_areas.isdisjoint(areas):
             continue
         window = _area_window(graph, hood, entry_id)
         if not changed.isdisjoint(window) or _may_widen(graph, entry_id, window):
-            reach.add(entry_id)
+            found.add(entry_id)
     neighbours = graph.neighbours
     bridges = {
         n
         for n, around in neighbours.items()
         if len(around) <= HUB_DEGREE and not changed.isdisjoint(around)
     }
-    reach.update(e for e, around in neighbours.items() if not bridges.isdisjoint(around))
-    return reach
+    found.update(e for e, around in neighbours.items() if not bridges.isdisjoint(around))
+    return found
 
 
 def _may_widen(graph: SiteGraph, entry_id: str, window: set[str]) -> bool:
@@ -167,16 +177,7 @@ def discover_more(
     if limit <= 0:
         return ()
     hood = hood or Neighbourhood.of(graph)
-    excluded = {entry_id, *graph.related.get(entry_id, ())}
-    common = _common_neighbours(graph, entry_id)
-    candidates = _area_window(graph, hood, entry_id)
-    candidates.update(m for m, count in common.items() if count > 1)
-    candidates -= excluded
-    if len(candidates) < limit:  # small areas or sparse links: widen to everything related
-        candidates.update(common)
-        for area_id in graph.entry_areas.get(entry_id, ()):
-            candidates.update(graph.members.get(area_id, ()))
-        candidates -= excluded
+    candidates, common = _candidates(graph, hood, entry_id, limit)
     area_sets, title_words, stamps = hood.area_sets, hood.title_words, hood.stamps
     areas, words = area_sets[entry_id], title_words[entry_id]
 
@@ -189,6 +190,24 @@ def discover_more(
         return (-score, -stamps[candidate], candidate)
 
     return tuple(heapq.nsmallest(limit, candidates, key=rank))
+
+
+def _candidates(
+    graph: SiteGraph, hood: Neighbourhood, entry_id: str, limit: int
+) -> tuple[set[str], Counter[str]]:
+    """The entries discover_more ranks for a page (read no title), with its common
+    neighbour counts."""
+    excluded = {entry_id, *graph.related.get(entry_id, ())}
+    common = _common_neighbours(graph, entry_id)
+    candidates = _area_window(graph, hood, entry_id)
+    candidates.update(m for m, count in common.items() if count > 1)
+    candidates -= excluded
+    if len(candidates) < limit:  # small areas or sparse links: widen to everything related
+        candidates.update(common)
+        for area_id in graph.entry_areas.get(entry_id, ()):
+            candidates.update(graph.members.get(area_id, ()))
+        candidates -= excluded
+    return candidates, common
 
 
 def recommendation_score(shared_areas: int, common_neighbours: int, title_overlap: float) -> float:

@@ -80,6 +80,8 @@ class Analysis:
     site: LoadedSite
     graph: SiteGraph
     problems: tuple[Problem, ...]
+    bodies: Any = None  # the rendered bodies (resolve's RenderedBodies): an edit's start
+    names: str = ""  # the digest of the names they were rendered under
 
 
 def output_folder(root: Path, options: BuildOptions) -> Path:
@@ -126,7 +128,7 @@ def analyse(
     problems += resolved.problems
     if resolved.graph is None or (errors_only(problems) and not keep_going):
         raise ContentError(problems)
-    return Analysis(loaded.site, resolved.graph, tuple(problems))
+    return Analysis(loaded.site, resolved.graph, tuple(problems), resolved.bodies, resolved.names)
 
 
 def _load_options(options: BuildOptions) -> LoadOptions:

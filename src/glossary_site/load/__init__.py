@@ -16,13 +16,14 @@ if TYPE_CHECKING:
         parse_mapping,
         split,
     )
-    from glossary_site.load.scan import Scan, SourceFile, Theme, scan_site
+    from glossary_site.load.scan import Scan, SourceFile, Theme, rescanned, scan_site
     from glossary_site.load.site import (
         LoadedSite,
         LoadOptions,
         image_size,
         load_site,
         parse_page,
+        text_edited,
     )
     from glossary_site.load.validate import validate_meta
 
@@ -39,8 +40,10 @@ _EXPORTS = {
     "load_site": "site",
     "parse_mapping": "frontmatter",
     "parse_page": "site",
+    "rescanned": "scan",
     "scan_site": "scan",
     "split": "frontmatter",
+    "text_edited": "site",
     "validate_meta": "validate",
 }
 __all__ = [
@@ -56,8 +59,10 @@ __all__ = [
     "load_site",
     "parse_mapping",
     "parse_page",
+    "rescanned",
     "scan_site",
     "split",
+    "text_edited",
     "validate_meta",
 ]
 __getattr__ = lazy_exports(__name__, _EXPORTS)

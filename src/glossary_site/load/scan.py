@@ -6,11 +6,13 @@ last build recorded keeps its digest and is not read again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from glossary_site import urls
@@ -384,3 +386,42 @@ def _templates(folder: Path, problems: list[Problem]) -> list[tuple[str, str]]:
             except ParseFailure as failure:
                 problems.append(Problem(f"templates/{rel}", failure.line, failure.message, "parse"))
     return sorted(layer)
+
+
+# ------------------------------------------------------- a few files again
+
+
+def rescanned(scan: Scan, rels: Iterable[str]) -> tuple[Scan, tuple[str, ...]] | None:
+    """The scan with these page files read again, and which of them were (`glossary
+    serve`, told by its watcher which files changed), or None when that is not enough to
+    know the site: a file that is not one of the scan's pages, or is no longer a regular
+    file, or a new commit.
+
+    A path that exists neither now nor in the scan (an editor's temporary file, made and
+    renamed away) changes nothing and is passed over."""
+    root = Path(scan.root)
+    at = {source.rel: n for n, source in enumerate(scan.sources)}
+    known = {p.path for p in scan.problems} | {f"static/{item.path}" for item in scan.static}
+    sources = list(scan.sources)
+    signatures = dict(scan.signatures)
+    read = []
+    for rel in dict.fromkeys(rels):
+        if rel not in at:
+            if rel in known or os.path.lexists(root / rel):
+                return None
+            continue
+        read.append(rel)
+        source = sources[at[rel]]
+        try:
+            stat = os.lstat(source.path)
+            if not S_ISREG(stat.st_mode):
+                return None
+            raw = read_file(source.path)
+        except OSError:
+            return None
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        signatures[rel] = (*stamp, _digest(raw))
+        sources[at[rel]] = PageSource(source.kind, rel, source.path, raw, signatures[rel][4])
+    if git_state(root) != scan.git:
+        return None
+    return dataclasses.replace(scan, sources=tuple(sources), signatures=signatures), tuple(read)

@@ -720,3 +720,55 @@ def _check_image(
     width, height = sizes[image.src]
     filled = dataclasses.replace(image, width=image.width or width, height=image.height or height)
     return dataclasses.replace(page, image=filled)
+
+
+# ------------------------------------------------------------ an edit of text
+
+
+def text_edited(
+    site: LoadedSite,
+    scan: Scan,
+    rels: Iterable[str],
+    memo: MutableMapping[str, Any],
+    decoded: MutableMapping[str, Any] | None = None,
+) -> tuple[LoadedSite, tuple[str, ...]] | None:
+    """The site after edits to the text (the body) of some terms and definitions, loaded
+    from `scan` (which holds their new files), and the ids of the pages whose files
+    changed; None when a file now gives anything but the page it gave, text aside (its
+    front matter, a summary taken from the body, a problem): then the site is loaded whole.
+
+    `site` is the site loaded from the scan before these edits."""
+    by_rel = {source.rel: source for source in scan.sources}
+    at = {entry.path: n for n, entry in enumerate(site.entries)}
+    entries = list(site.entries)
+    static = {item.path: item for item in scan.static}
+    changed = []
+    for rel in dict.fromkeys(rels):
+        source = by_rel.get(rel)
+        if source is None or rel not in at:
+            return None
+        old = entries[at[rel]]
+        parsed = _decoded_page(source, memo, decoded if decoded is not None else {})
+        if isinstance(parsed, list):
+            return None
+        problems: list[Problem] = []
+        page = _dated([parsed], scan, site.config, memo)[0]
+        page = _check_image(page, static, site.image_sizes, problems)
+        if problems or dataclasses.replace(page, digest=old.digest) != old:
+            return None
+        if page.digest != old.digest:
+            entries[at[rel]] = page
+            changed.append(page.id)
+    hidden = {e.id: e.hidden for e in site.entries if e.hidden}
+    texts = PageTexts(scan.sources, hidden)
+    return dataclasses.replace(site, entries=tuple(entries), texts=texts), tuple(changed)
+
+
+def _decoded_page(
+    source: PageSource, memo: MutableMapping[str, Any], decoded: MutableMapping[str, Any]
+) -> Page | list[Problem]:
+    """A page as `_parse_sources` makes it, kept in `decoded` for the next load."""
+    key = source.digest + source.rel
+    if key not in decoded:
+        decoded[key] = _cached_page(source, memo)
+    return decoded[key]

@@ -9,15 +9,26 @@ from glossary_site._exports import lazy_exports
 if TYPE_CHECKING:
     from glossary_site.render.outputs import Job, job_path, plan
     from glossary_site.render.renderer import Renderer, keyed, render_job, template_problems
+    from glossary_site.render.search import edited_search_jobs
 
 _EXPORTS = {
     "Job": "outputs",
     "Renderer": "renderer",
+    "edited_search_jobs": "search",
     "job_path": "outputs",
     "keyed": "renderer",
     "plan": "outputs",
     "render_job": "renderer",
     "template_problems": "renderer",
 }
-__all__ = ["Job", "Renderer", "job_path", "keyed", "plan", "render_job", "template_problems"]
+__all__ = [
+    "Job",
+    "Renderer",
+    "edited_search_jobs",
+    "job_path",
+    "keyed",
+    "plan",
+    "render_job",
+    "template_problems",
+]
 __getattr__ = lazy_exports(__name__, _EXPORTS)

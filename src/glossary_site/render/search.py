@@ -26,6 +26,7 @@ output with its own key, so a one-change build rewrites only the parts that chan
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -377,6 +378,37 @@ def search_jobs(graph: SiteGraph) -> list[tuple[str, str, int]]:
     jobs += [("search_words", key, 0) for key in index.manifest["words"]]
     jobs += [("search_docs", "", bucket) for bucket in sorted(index.docs)]
     return jobs
+
+
+def edited_search_jobs(
+    graph: SiteGraph, before: SiteGraph, ids: Iterable[str]
+) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
+    """Every part of the index of `graph`, and those that may differ from the parts of
+    `before`'s index: `graph` is `before` with these entries' documents or bodies changed,
+    so the index of `before` (this process has it) is updated for them alone."""
+    old = search_index(before)
+    last = _MEMO.get("state")
+    if last is not None and last.index is old:
+        pages, bodies, config = graph.pages, graph.bodies, graph.config
+        records = [(i, _doc(config, pages[i], pages[i].summary), bodies[i].words) for i in ids]
+        state = last.updated(records)
+        _MEMO["state"] = state
+        _MEMO["index"] = (graph, state.index)
+    new = search_index(graph)
+    jobs = search_jobs(graph)
+    changed = [job for job in jobs if _part_of(new, *job) is not _part_of(old, *job)]
+    return jobs, changed
+
+
+def _part_of(index: SearchIndex, kind: str, key: str, number: int) -> Any:
+    match kind:
+        case "search_titles":
+            return index.titles.get(key)
+        case "search_words":
+            return index.words.get(key)
+        case "search_docs":
+            return index.docs.get(number)
+    return index.manifest
 
 
 def part_path(kind: str, key: str, number: int) -> str:

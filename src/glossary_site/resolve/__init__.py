@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from glossary_site.resolve.graph import SiteGraph, newest_first
     from glossary_site.resolve.recommend import discover_more
     from glossary_site.resolve.references import RefIndex, plural_variants, ref_key
-    from glossary_site.resolve.site import link_table, resolve
+    from glossary_site.resolve.site import link_table, resolve, text_edit
 
 _EXPORTS = {
     "RefIndex": "references",
@@ -21,6 +21,7 @@ _EXPORTS = {
     "plural_variants": "references",
     "ref_key": "references",
     "resolve": "site",
+    "text_edit": "site",
 }
 __all__ = [
     "RefIndex",
@@ -31,5 +32,6 @@ __all__ = [
     "plural_variants",
     "ref_key",
     "resolve",
+    "text_edit",
 ]
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -247,28 +247,76 @@ def _collect(
         record = kept[page.id]
         digests[page.id] = record[1]
         rendered = _parts(keys[page.id], record)
-        for part in rendered:
-            problems += [
-                Problem(
-                    page.path, page.body_line + p.line, p.message, p.code, suggestions=p.suggestions
-                )
-                for p in part.problems
-            ]
+        problems += _part_problems(page, rendered)
         if page.kind == urls.AREA:
             sections[page.id] = tuple(rendered)
-        elif len(rendered) == 2:  # the body, then its summary's Markdown: one page, one set
-            body, summary = rendered
-            links = tuple(dict.fromkeys((*body.links, *summary.links)))
-            areas = tuple(dict.fromkeys((*body.areas_mentioned, *summary.areas_mentioned)))
-            bodies[page.id] = dataclasses.replace(body, links=links, areas_mentioned=areas)
-            summaries[page.id] = summary.html
-        else:
-            bodies[page.id] = rendered[0]
+            continue
+        bodies[page.id], summary = _entry_body(rendered)
+        if summary is not None:
+            summaries[page.id] = summary
     if len(_CHECKED) > 2 * len(keys) + 64:  # bodies edited away, or another site's
         current = set(keys.values())
         for key in [k for k in _CHECKED if k not in current]:
             del _CHECKED[key]
     return RenderedBodies(bodies, sections, digests, table, summaries), problems
+
+
+def _part_problems(page: Page, rendered: list[RenderedBody]) -> list[Problem]:
+    """The problems of a page's rendered parts, at their lines in its file."""
+    return [
+        Problem(page.path, page.body_line + p.line, p.message, p.code, suggestions=p.suggestions)
+        for part in rendered
+        for p in part.problems
+    ]
+
+
+def _entry_body(rendered: list[RenderedBody]) -> tuple[RenderedBody, str | None]:
+    """An entry's body with the links and mentions of its summary's Markdown (one page, one
+    set of edges), and that summary's HTML when it was rendered apart (it has markup)."""
+    if len(rendered) == 1:
+        return rendered[0], None
+    body, summary = rendered
+    links = tuple(dict.fromkeys((*body.links, *summary.links)))
+    areas = tuple(dict.fromkeys((*body.areas_mentioned, *summary.areas_mentioned)))
+    return dataclasses.replace(body, links=links, areas_mentioned=areas), summary.html
+
+
+def text_edited(
+    rendered: RenderedBodies,
+    site: LoadedSite,
+    ids: Sequence[str],
+    names: str,
+    memo: MutableMapping[str, Any],
+) -> RenderedBodies | None:
+    """The bodies after edits to the text of these entries alone (`site`: the site after
+    them; its names did not change, so every other body stays as it is). None when an
+    edited body's edges changed (what it links to, the areas it mentions: the graph
+    changes with them) or it has a problem (the build fails and reports every problem).
+    """
+    edited = {e.id: e for e in site.entries if e.id in ids}
+    table = rendered.table
+    if table.names is None:  # the last build rendered nothing: it needed no automaton
+        everything = [*site.areas, *site.entries]
+        table = dataclasses.replace(table, names=_names_of(everything, site.config, names))
+    bodies, digests = dict(rendered.bodies), dict(rendered.digests)
+    summaries = dict(rendered.summaries)
+    for page_id in ids:
+        page = edited[page_id]
+        parts = [part.record() for part in _render_job(table, _body_job(page, site))]
+        record = [names, _parts_digest(parts), parts]
+        key = body_key(page, site.config)
+        memo[key] = record
+        body, summary = _entry_body(_parts(key, record))
+        previous = rendered.bodies[page_id]
+        if not _clean(parts) or (body.links, body.areas_mentioned) != (
+            previous.links,
+            previous.areas_mentioned,
+        ):
+            return None
+        bodies[page_id], digests[page_id] = body, record[1]
+        if summary is not None:
+            summaries[page_id] = summary
+    return RenderedBodies(bodies, dict(rendered.sections), digests, table, summaries)
 
 
 def _parts(key: str, record: list[Any]) -> list[RenderedBody]:

@@ -23,7 +23,7 @@ from glossary_site.markdown import (
     Resolution,
 )
 from glossary_site.model import Entry
-from glossary_site.resolve.bodies import RenderedBodies, link_table, render_bodies
+from glossary_site.resolve.bodies import RenderedBodies, link_table, render_bodies, text_edited
 from glossary_site.resolve.graph import SiteGraph, newest_first
 from glossary_site.resolve.recommend import (
     Mapper,
@@ -46,6 +46,7 @@ __all__ = [  # the stage's public surface, including names other modules look up
     "ref_key",
     "resolve",
     "serial_map",
+    "text_edit",
 ]
 
 
@@ -55,6 +56,8 @@ class ResolveResult:
 
     graph: SiteGraph | None
     problems: tuple[Problem, ...]
+    bodies: RenderedBodies | None = None  # what a later edit of text alone starts from
+    names: str = ""  # the digest of the site's names the bodies were rendered under
 
 
 def serial_map(fn: Callable[[Any, Any], Any], context: Any, items: Sequence[Any]) -> list[Any]:
@@ -89,7 +92,36 @@ def resolve(
     graph = dataclasses.replace(
         graph, discover=discover, summaries=rendered.summaries, redirects=moved
     )
-    return ResolveResult(graph, tuple(problems))
+    return ResolveResult(graph, tuple(problems), rendered, names)
+
+
+def text_edit(
+    graph: SiteGraph,
+    bodies: RenderedBodies,
+    names: str,
+    site: LoadedSite,
+    ids: Sequence[str],
+    bodies_memo: MutableMapping[str, Any],
+) -> tuple[SiteGraph, RenderedBodies] | None:
+    """The graph (and bodies) after edits to the text of these entries, each still the
+    page it was otherwise (`site`: the site after the edits): their bodies rendered again,
+    every edge kept. None when an edited body links to other pages or mentions other
+    areas than before (backlinks, neighbours and Discover More may change: the site is
+    resolved whole) or has a problem."""
+    rendered = text_edited(bodies, site, ids, names, bodies_memo)
+    if rendered is None:
+        return None
+    pages = dict(graph.pages)
+    pages.update((e.id, e) for e in site.entries if e.id in ids)
+    updated = dataclasses.replace(
+        graph,
+        entries=site.entries,
+        pages=pages,
+        bodies=rendered.bodies,
+        body_keys=rendered.digests,
+        summaries=rendered.summaries,
+    )
+    return updated, rendered
 
 
 def _index(site: LoadedSite, names: str, cache: MutableMapping[str, Any]) -> RefIndex:

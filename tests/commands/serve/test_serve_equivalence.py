@@ -145,6 +145,16 @@ class ServeMatchesFreshBuild(RuleBasedStateMachine):
         self.write(self.rel(path), head + sep + "\n" + body)
         self.rebuild()
 
+    @rule(data=st.data(), word=st.sampled_from([*WORDS, "zebra", "quokka"]))
+    def add_a_word(self, data: st.DataObject, word: str) -> None:
+        """Mostly an edit of text alone (textedit.py), unless the word links or mentions."""
+        if not self.entries():
+            return
+        path = data.draw(st.sampled_from(self.entries()))
+        text = path.read_text(encoding="utf-8")
+        self.write(self.rel(path), text.rstrip("\n") + f" {word}\n")
+        self.rebuild()
+
     @rule(
         data=st.data(),
         title=st.sampled_from(TITLES),

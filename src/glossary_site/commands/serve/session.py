@@ -26,6 +26,7 @@ from glossary_site.commands.build import (
     _check_collisions,
     analyse,
 )
+from glossary_site.commands.serve.textedit import Built, text_edit
 from glossary_site.errors import ContentError, OutputError, Problem
 from glossary_site.load import SourceFile, scan_site
 from glossary_site.write import BuildCache, begin, code_salt, parallel, still_there
@@ -68,6 +69,7 @@ class Outcome:
     seconds: float
     problems: tuple[Problem, ...] = ()  # errors when failed, warnings when not
     internal: str = ""  # a bug of ours, described in one line
+    text_only: bool = False  # an edit of text alone: the page and its search parts redone
 
     @property
     def ok(self) -> bool:
@@ -89,6 +91,7 @@ class Session:
     _last_ok: bool = False
     _env: tuple[str, Any] | None = None
     _decoded: dict[str, Any] = field(default_factory=dict)  # frozen pages by cache key
+    _built: Built | None = None  # the last good build's state, while it is current
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -107,10 +110,15 @@ class Session:
         tick of the file-system clock, an inode number reused by an editor's rename).
         """
         started = time.perf_counter()
+        touched = list(touched)
         for path in touched:
             self.cache.files.pop(path, None)
         try:
             with parallel.collector_paused():
+                if touched and self._last_ok and self._built is not None:
+                    quick = self._text_edit(touched, started)
+                    if quick is not None:
+                        return quick
                 return self._build(started, progress, jobs)
         except ContentError as exc:
             return Outcome(None, frozenset(), 0, time.perf_counter() - started, exc.problems)
@@ -139,6 +147,7 @@ class Session:
             self.cache.pages.carry_over()
             self.cache.bodies.carry_over()
         self._last_ok = False
+        self._built = None
         scan = scan_site(self.root, self.cache.files)
         self.cache.files.clear()
         self.cache.files.update(scan.signatures)
@@ -148,7 +157,7 @@ class Session:
         site, graph = analysis.site, analysis.graph
         outputs = plan(graph)
         _check_collisions(graph, outputs, site)
-        rendered, keys, redone = self._render(graph, site, outputs, progress, jobs)
+        rendered, keys, redone, renderer = self._render(graph, site, outputs, progress, jobs)
         copied = {item.path: item for item in [*site.static, *site.theme.assets]}
         previous = self.current
         changed = _changed(previous, rendered, keys, copied)
@@ -165,8 +174,47 @@ class Session:
             self._write_out(snapshot, scan)
         self.current = snapshot
         self._last_ok = True
+        self._built = Built(scan, analysis, tuple(outputs), renderer)
         warnings = tuple(p for p in analysis.problems if p.severity == "warning")
         return Outcome(snapshot, changed, redone, time.perf_counter() - started, warnings)
+
+    def _text_edit(self, touched: list[str], started: float) -> Outcome | None:
+        """The rebuild after an edit of text alone (textedit.py), or None when the edit is
+        more than that."""
+        from glossary_site.render import keyed, render_job
+
+        assert self._built is not None and self.current is not None
+        edit = text_edit(self._built, touched, self.cache, self._decoded)
+        if edit is None:
+            return None
+        before = self.current
+        rendered, keys = dict(before.rendered), dict(before.keys)
+        changed = set(edit.gone)
+        for path in edit.gone:
+            del rendered[path], keys[path]
+        renderer = edit.built.renderer
+        for job in edit.todo:
+            path, key, _ = keyed(renderer, job)
+            if before.keys.get(path) == key:
+                continue
+            result = render_job(renderer, job)
+            assert result.data is not None  # the renderer was given no previous keys
+            rendered[path], keys[path] = result.data, key
+            changed.add(path)
+        self.cache.files.clear()
+        self.cache.files.update(edit.built.scan.signatures)
+        self._generation += 1
+        snapshot = Snapshot(
+            self._generation, before.base_path, rendered, keys, before.copied, before.pages
+        )
+        if self.options.out is not None:
+            self._write_out(snapshot, edit.built.scan)
+        self.current = snapshot
+        self._built = edit.built
+        problems = edit.built.analysis.problems
+        warnings = tuple(p for p in problems if p.severity == "warning")
+        seconds = time.perf_counter() - started
+        return Outcome(snapshot, frozenset(changed), len(edit.todo), seconds, warnings, "", True)
 
     def _render(
         self,
@@ -175,7 +223,7 @@ class Session:
         outputs: list[Any],
         progress: Progress | None,
         jobs: int | None,
-    ) -> tuple[dict[str, bytes], dict[str, str], int]:
+    ) -> tuple[dict[str, bytes], dict[str, str], int, Any]:
         from glossary_site.render import Renderer, keyed, render_job
 
         # a page is a function of its inputs, the settings, the templates and this code
@@ -210,7 +258,7 @@ class Session:
         for result in parallel.iter_ordered(render_job, renderer, todo, workers, 32, advance):
             assert result.data is not None  # the renderer was given no previous keys
             rendered[result.path] = result.data
-        return rendered, keys, len(todo)
+        return rendered, keys, len(todo), renderer
 
     def _environment(self, theme: Any) -> Any:
         """The Jinja environment of these templates: compiled once, until they change."""

@@ -83,6 +83,12 @@ class PageTexts(Mapping[str, str]):
         self._sources = {_page_id(s): s for s in sources}
         self._hidden = hidden
 
+    def replaced(self, sources: Iterable[PageSource]) -> PageTexts:
+        """The same texts with these pages' files read again."""
+        texts = PageTexts((), self._hidden)
+        texts._sources = {**self._sources, **{_page_id(s): s for s in sources}}
+        return texts
+
     def __getitem__(self, page_id: str) -> str:
         source = self._sources[page_id]
         raw = source.raw if source.raw is not None else read_file(source.path)
@@ -738,12 +744,13 @@ def text_edited(
     front matter, a summary taken from the body, a problem): then the site is loaded whole.
 
     `site` is the site loaded from the scan before these edits."""
+    rels = list(dict.fromkeys(rels))
     by_rel = {source.rel: source for source in scan.sources}
     at = {entry.path: n for n, entry in enumerate(site.entries)}
     entries = list(site.entries)
     static = {item.path: item for item in scan.static}
     changed = []
-    for rel in dict.fromkeys(rels):
+    for rel in rels:
         source = by_rel.get(rel)
         if source is None or rel not in at:
             return None
@@ -759,8 +766,10 @@ def text_edited(
         if page.digest != old.digest:
             entries[at[rel]] = page
             changed.append(page.id)
-    hidden = {e.id: e.hidden for e in site.entries if e.hidden}
-    texts = PageTexts(scan.sources, hidden)
+    if isinstance(site.texts, PageTexts):  # the same lines hidden: the pages are the same
+        texts = site.texts.replaced(by_rel[rel] for rel in rels)
+    else:
+        texts = PageTexts(scan.sources, {e.id: e.hidden for e in site.entries if e.hidden})
     return dataclasses.replace(site, entries=tuple(entries), texts=texts), tuple(changed)
 
 

@@ -216,6 +216,8 @@ class _State:
                 touched_titles.update(old.keys, new.keys)
             strong_words = {*old.title_words, *old.summary_words}
             strong_words |= {*new.title_words, *new.summary_words}
+            if (old.title_words, old.summary_words) == (new.title_words, new.summary_words):
+                strong_words = set()  # an edit of the body alone: its strong words stay
             for word in strong_words:
                 found = {n: w for n, w in strong.get(word, {}).items() if n != old.n}
                 where = (1 if word in new.title_words else 0) | (

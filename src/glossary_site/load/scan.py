@@ -397,17 +397,16 @@ def rescanned(scan: Scan, rels: Iterable[str]) -> tuple[Scan, tuple[str, ...]] |
     know the site: a file that is not one of the scan's pages, or is no longer a regular
     file, or a new commit.
 
-    A path that exists neither now nor in the scan (an editor's temporary file, made and
-    renamed away) changes nothing and is passed over."""
+    A file in content/ that exists neither now nor in the scan (an editor's temporary file,
+    made and renamed away) changes nothing and is passed over."""
     root = Path(scan.root)
     at = {source.rel: n for n, source in enumerate(scan.sources)}
-    known = {p.path for p in scan.problems} | {f"static/{item.path}" for item in scan.static}
     sources = list(scan.sources)
     signatures = dict(scan.signatures)
     read = []
     for rel in dict.fromkeys(rels):
         if rel not in at:
-            if rel in known or os.path.lexists(root / rel):
+            if not _transient(scan, rel):
                 return None
             continue
         read.append(rel)
@@ -425,3 +424,15 @@ def rescanned(scan: Scan, rels: Iterable[str]) -> tuple[Scan, tuple[str, ...]] |
     if git_state(root) != scan.git:
         return None
     return dataclasses.replace(scan, sources=tuple(sources), signatures=signatures), tuple(read)
+
+
+def _transient(scan: Scan, rel: str) -> bool:
+    """Whether a changed path the scan has no page for is of no consequence: in content/,
+    gone, never a problem of the scan, and no folder its pages were in."""
+    return (
+        rel.startswith("content/")
+        and rel != SITE_FILE
+        and not os.path.lexists(Path(scan.root) / rel)
+        and all(p.path != rel for p in scan.problems)
+        and not any(source.rel.startswith(rel + "/") for source in scan.sources)
+    )

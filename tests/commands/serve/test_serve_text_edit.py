@@ -197,3 +197,21 @@ def test_many_text_edits_in_a_row_equal_a_fresh_build_each_time(served):
         quick += outcome.text_only
         same_as_fresh(outcome, root)
     assert quick >= len(words)  # "premium" and "margin call" may auto-link: those are more
+
+
+def test_a_folder_gone_with_its_pages_or_a_template_gone_is_more_than_text(served, tmp_path):
+    session, root = served
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates/base.html").write_text(
+        '{% extends "default/base.html" %}{% block footer %}Mine{% endblock %}', encoding="utf-8"
+    )
+    assert session.build(jobs=1, touched=["templates/base.html"]).ok
+    (root / "templates/base.html").unlink()
+    outcome = session.build(jobs=1, touched=["templates/base.html"])
+    assert not outcome.text_only
+    same_as_fresh(outcome, root)
+    (root / "content/definition").rename(tmp_path / "moved-away")
+    outcome = session.build(jobs=1, touched=["content/definition"])
+    assert not outcome.text_only
+    assert not outcome.ok  # the term's link to a definition is broken now
+    assert outcome.problems == fresh_build(root)

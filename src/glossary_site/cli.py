@@ -336,7 +336,8 @@ class _ServeReporter:
     def rebuilt(self, what: str, outcome: Any) -> None:
         ms = outcome.seconds * 1000
         if outcome.ok:
-            click.echo(f"{what}: {outcome.redone} pages redone in {ms:.0f} ms")
+            how = " (text only)" if outcome.text_only else ""
+            click.echo(f"{what}: {outcome.redone} pages redone{how} in {ms:.0f} ms")
         else:
             click.echo(f"{what}: rebuild failed in {ms:.0f} ms; still serving the last good site")
             self._failed(outcome)

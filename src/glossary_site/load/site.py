@@ -761,7 +761,9 @@ def text_edited(
         problems: list[Problem] = []
         page = _dated([parsed], scan, site.config, memo)[0]
         page = _check_image(page, static, site.image_sizes, problems)
-        if problems or dataclasses.replace(page, digest=old.digest) != old:
+        # compared as the cache keeps pages: a page made from its cache record has no
+        # lines of list items (`_to_record`), a page parsed now does
+        if problems or _to_record(page) != _to_record(old):
             return None
         if page.digest != old.digest:
             entries[at[rel]] = page

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from test_serve_equivalence import fresh_build, served_files
 
-from conftest import area, page, write_site
+from conftest import area, build_in, page, write_site
 from glossary_site.commands.build import BuildOptions
 from glossary_site.commands.serve.session import Outcome, Session
 
@@ -60,6 +60,17 @@ def test_an_edit_of_text_redoes_the_page_and_its_search_parts_only(served):
     assert "search/w/xyl.json" in outcome.changed  # a new word: a new part of the index
     assert all(p == "term/leverage/index.html" or p.startswith("search/") for p in outcome.changed)
     assert b"xylophone" in outcome.snapshot.rendered["term/leverage/index.html"]
+    assert outcome.redone == len(outcome.changed)  # rendered again: nothing removed here
+
+
+def test_an_edit_of_text_is_one_after_a_start_from_the_cache_too(tmp_path):
+    root = site(tmp_path / "site")
+    build_in(root)  # pages come from the cache's records now, not parsed from the files
+    session = Session(root, BuildOptions(jobs=1))
+    assert session.build(jobs=1).ok
+    outcome = edit(session, root, "content/term/leverage.md", "up front", "up front, quickly")
+    assert outcome.text_only
+    same_as_fresh(outcome, root)
 
 
 def test_a_word_removed_again_removes_its_index_part(served):

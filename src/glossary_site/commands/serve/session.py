@@ -214,7 +214,8 @@ class Session:
         problems = edit.built.analysis.problems
         warnings = tuple(p for p in problems if p.severity == "warning")
         seconds = time.perf_counter() - started
-        return Outcome(snapshot, frozenset(changed), len(edit.todo), seconds, warnings, "", True)
+        redone = len(changed - edit.gone)
+        return Outcome(snapshot, frozenset(changed), redone, seconds, warnings, "", True)
 
     def _render(
         self,

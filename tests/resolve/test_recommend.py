@@ -179,6 +179,21 @@ def test_a_title_reaches_entries_whose_candidates_widen(base):
     assert after_edit(before, after)["term/me"][0] == far
 
 
+def test_a_title_reaches_widened_entries_one_link_away(base):
+    """me's candidates widen (its window holds only its related entries); x shares just
+    one neighbour with it and no area: a candidate only because of the widening."""
+    members = chain("m", 30)
+    titles = {"term/me": "Alpha Beta", **{m: "Gamma" for m in members}}
+    titles.update({"term/x": "Zeta", "term/n1": "N"})
+    areas = {eid: ("area/a",) for eid in ["term/me", *members]}
+    edges = {"term/me": {"term/n1"}, "term/n1": {"term/me", "term/x"}, "term/x": {"term/n1"}}
+    related = {"term/me": tuple(members[:8])}
+    before = make_graph(base, titles, areas, edges, related)
+    after = make_graph(base, {**titles, "term/x": "Alpha Beta"}, areas, edges, related)
+    assert "term/x" not in recommendations(before, serial, {})["term/me"]  # 2 < 3 (area)
+    assert after_edit(before, after)["term/me"][0] == "term/x"  # 2 + 2 x 1
+
+
 def test_a_title_edit_redoes_only_the_entries_it_can_reach(base, monkeypatch):
     rng = random.Random(3)
     titles, areas, edges, related = random_site(rng, 150)

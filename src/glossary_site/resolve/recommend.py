@@ -132,7 +132,7 @@ def _may_have_as_candidate(graph: SiteGraph, hood: Neighbourhood, changed: set[s
     - X is in E's area window, or E's candidates widened to all of its areas' members: both
       need an area of E whose members hold X; of those entries E, the ones whose window
       misses X are kept only when they may widen (see `_may_widen`);
-    - X is counted among E's common neighbours (once is enough when widened, so any count):
+    - X is counted twice or more among E's common neighbours, or once when E may widen:
       X is a neighbour of some non-hub n that is a neighbour of E (no symmetry assumed)."""
     found: set[str] = set()
     member_areas = {a for a, ids in graph.members.items() if not changed.isdisjoint(ids)}
@@ -143,12 +143,23 @@ def _may_have_as_candidate(graph: SiteGraph, hood: Neighbourhood, changed: set[s
         if not changed.isdisjoint(window) or _may_widen(graph, entry_id, window):
             found.add(entry_id)
     neighbours = graph.neighbours
+    # the non-hubs n next to a changed X, with how often each X is among n's neighbours
+    # (_common_neighbours counts repeats)
     bridges = {
-        n
+        n: Counter(x for x in around if x in changed)
         for n, around in neighbours.items()
         if len(around) <= HUB_DEGREE and not changed.isdisjoint(around)
     }
-    found.update(e for e, around in neighbours.items() if not bridges.isdisjoint(around))
+    for entry_id, around in neighbours.items():
+        if bridges.keys().isdisjoint(around):
+            continue
+        counts: Counter[str] = Counter()
+        for n in around:
+            counts.update(bridges.get(n, {}))
+        if max(counts.values()) > 1 or _may_widen(
+            graph, entry_id, _area_window(graph, hood, entry_id)
+        ):
+            found.add(entry_id)
     return found
 
 

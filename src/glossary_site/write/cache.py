@@ -162,6 +162,12 @@ class Memo(MutableMapping[str, Any]):
             if index in self.added or len(shard) != len(self._previous[index]):
                 yield index, shard
 
+    def written(self, index: int, shard: dict[str, Any]) -> None:
+        """A shard as just saved: the previous values a later save compares with (a build
+        saves after analysing and again at its end; the second need not write it again)."""
+        self._previous[index] = shard
+        self.added.discard(index)
+
 
 class BuildCache:
     """The cache of one site; a disabled cache remembers nothing."""
@@ -180,7 +186,8 @@ class BuildCache:
         self.pages = Memo(lambda: self._read_shards("pages"))
         self.bodies = Memo(lambda: self._read_shards("bodies"))
         self._graph: dict[str, Any] | None = None
-        self._graph_read = b""
+        self._graph_read = b""  # the graph's encoding as last read or written
+        self._graph_lent = False  # handed out since the last save: it may have changed
         self._files: dict[str, Any] | None = None
         self._files_read: dict[str, Any] = {}
         self._cards: dict[str, Any] | None = None
@@ -198,8 +205,10 @@ class BuildCache:
     def graph(self) -> dict[str, Any]:
         """Resolved references and recommendations of the last build (read on first use)."""
         if self._graph is None:
-            self._graph = self._read("graph")
-            self._graph_read = _encode(self._graph)  # nested values change in place
+            self._graph, self._graph_read = self._read_with_payload("graph")
+        # nested values change in place: a save compares the encoding with what was read,
+        # unless the graph was not handed out since the last save
+        self._graph_lent = True
         return self._graph
 
     def cards(self, salt: str) -> dict[str, bytes]:
@@ -249,14 +258,16 @@ class BuildCache:
         if self.folder is None:
             return
         for name, memo in (("pages", self.pages), ("bodies", self.bodies)):
-            for index, shard in memo.shards_to_write():
+            for index, shard in list(memo.shards_to_write()):
                 self._write(f"{name}-{index:02d}", shard)
+                memo.written(index, shard)
             memo.added.clear()
-        if self._graph is not None:
+        if self._graph is not None and self._graph_lent:
             snapshot = _encode(self._graph)
             if snapshot != self._graph_read:
                 self._write("graph", self._graph, snapshot)
                 self._graph_read = snapshot
+            self._graph_lent = False
         if self._files is not None and self._files != self._files_read:
             self._write("files", self._files)
             self._files_read = dict(self._files)
@@ -302,28 +313,34 @@ class BuildCache:
 
     def _read(self, section: str) -> dict[str, Any]:
         """One section, or {} when it is missing, foreign, or fails its checks (noted)."""
+        return self._read_with_payload(section)[0]
+
+    def _read_with_payload(self, section: str) -> tuple[dict[str, Any], bytes]:
+        """One section and its JSON as stored (b"" when there is none): what the section
+        was when read, to compare with without encoding the decoded value again."""
         if self.folder is None:
-            return {}
+            return {}, b""
         try:
             raw = _read_no_follow(self.folder / f"{section}{SUFFIX}")
         except FileNotFoundError:
-            return {}
+            return {}, b""
         except OSError:
             self._drop(section)
-            return {}
+            return {}, b""
         header, _, rest = raw.partition(b"\n")
         salt = code_salt().encode()
         if header != FORMAT + b" " + salt:
             if _another_version(header, len(salt)):
-                return {}  # expected after an upgrade, not a doubt
+                return {}, b""  # expected after an upgrade, not a doubt
             self._drop(section)
-            return {}
-        data = _decode(header, rest)
-        if data is None:
+            return {}, b""
+        decoded = _decode(header, rest)
+        if decoded is None:
             self._drop(section)
-            return {}
+            return {}, b""
+        data, payload = decoded
         self._read_any = self._read_any or bool(data)
-        return data
+        return data, payload
 
     def _drop(self, section: str) -> None:
         if section not in self.dropped:
@@ -419,8 +436,9 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not stored in the cache")
 
 
-def _decode(header: bytes, rest: bytes) -> dict[str, Any] | None:
-    """The payload when its checksum holds and it parses as a JSON object, else None."""
+def _decode(header: bytes, rest: bytes) -> tuple[dict[str, Any], bytes] | None:
+    """The decoded payload and its bytes when its checksum holds and it parses as a JSON
+    object, else None."""
     if len(rest) < _CHECKSUM + 2 or not rest.endswith(b"\n"):
         return None
     payload, sep, checksum = rest[:-1].rpartition(b"\n")
@@ -430,7 +448,7 @@ def _decode(header: bytes, rest: bytes) -> dict[str, Any] | None:
         data = json.loads(payload)
     except (ValueError, RecursionError, MemoryError):
         return None
-    return data if isinstance(data, dict) else None
+    return (data, payload) if isinstance(data, dict) else None
 
 
 def _card_digests(stored: Any) -> dict[str, bytes]:

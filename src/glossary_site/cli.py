@@ -328,7 +328,11 @@ class _ServeReporter:
     def ready(self, url: str, outcome: Any) -> None:
         if outcome.ok:
             snapshot = outcome.snapshot
-            click.echo(f"Built {snapshot.pages} pages in {outcome.seconds:.2f} s.")
+            if outcome.read_back:  # nothing changed since `glossary build`
+                seconds = outcome.seconds
+                click.echo(f"Read the {snapshot.pages} pages of the last build in {seconds:.2f} s.")
+            else:
+                click.echo(f"Built {snapshot.pages} pages in {outcome.seconds:.2f} s.")
         else:
             self._failed(outcome)
         click.echo(f"Serving at {url}  (Ctrl-C to stop)")

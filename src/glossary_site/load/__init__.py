@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         image_size,
         load_site,
         parse_page,
+        site_config,
         text_edited,
     )
     from glossary_site.load.validate import validate_meta
@@ -42,6 +43,7 @@ _EXPORTS = {
     "parse_page": "site",
     "rescanned": "scan",
     "scan_site": "scan",
+    "site_config": "site",
     "split": "frontmatter",
     "text_edited": "site",
     "validate_meta": "validate",
@@ -61,6 +63,7 @@ __all__ = [
     "parse_page",
     "rescanned",
     "scan_site",
+    "site_config",
     "split",
     "text_edited",
     "validate_meta",

@@ -165,6 +165,11 @@ def load_site(
 # ---------------------------------------------------------------- site.yaml
 
 
+def site_config(scan: Scan, options: LoadOptions) -> SiteConfig | None:
+    """The site's settings alone, without its pages; None when they have a problem."""
+    return _load_config(Path(scan.root), scan.config_raw, options, [])
+
+
 def _load_config(
     root: Path, raw: bytes | None, options: LoadOptions, problems: list[Problem]
 ) -> SiteConfig | None:

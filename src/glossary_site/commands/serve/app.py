@@ -73,7 +73,7 @@ def serve(
         watcher.start()
         hub.rebuilding()
         with progress() if progress else nullcontext() as bar:
-            outcome = _publish(hub, session.build(bar))
+            outcome = _publish(hub, session.start(bar))
         thread = threading.Thread(target=server.serve_forever, args=(0.2,), daemon=True)
         thread.start()
         base = session.current.base_path if session.current else "/"
@@ -85,6 +85,8 @@ def serve(
             import webbrowser
 
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        if session.unsettled:
+            _settle(hub, session, reporter)
         for changes in watcher.changes():
             _rebuild(hub, session, changes, reporter)
     finally:
@@ -103,6 +105,17 @@ def _rebuild(hub: Hub, session: Session, changes: list[Change], reporter: Report
         raise
     _publish(hub, outcome)
     reporter.rebuilt(describe(changes, session.root), outcome)
+    if outcome.ok:
+        session.save_cache()
+
+
+def _settle(hub: Hub, session: Session, reporter: Reporter) -> None:
+    """Load the site behind the files served from the last `glossary build`, while they
+    are served: requests do not wait, since what they are answered with does not change."""
+    outcome = session.settle()
+    if not outcome.ok or outcome.changed:  # the files changed since: as after an edit
+        _publish(hub, outcome)
+        reporter.rebuilt("site loaded", outcome)
     if outcome.ok:
         session.save_cache()
 

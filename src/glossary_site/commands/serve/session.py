@@ -15,6 +15,7 @@ Nothing here writes into the site folder except the cache (and `--out`, when ask
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
@@ -28,8 +29,8 @@ from glossary_site.commands.build import (
 )
 from glossary_site.commands.serve.textedit import Built, text_edit
 from glossary_site.errors import ContentError, OutputError, Problem
-from glossary_site.load import SourceFile, scan_site
-from glossary_site.write import BuildCache, begin, code_salt, parallel, still_there
+from glossary_site.load import SourceFile, scan_site, site_config
+from glossary_site.write import BuildCache, begin, code_salt, parallel, safe_parts, still_there
 
 if TYPE_CHECKING:
     from glossary_site.commands.build import Progress
@@ -70,6 +71,7 @@ class Outcome:
     problems: tuple[Problem, ...] = ()  # errors when failed, warnings when not
     internal: str = ""  # a bug of ours, described in one line
     text_only: bool = False  # an edit of text alone: the page and its search parts redone
+    read_back: bool = False  # the files of the last `glossary build`, served as they are
 
     @property
     def ok(self) -> bool:
@@ -92,10 +94,81 @@ class Session:
     _env: tuple[str, Any] | None = None
     _decoded: dict[str, Any] = field(default_factory=dict)  # frozen pages by cache key
     _built: Built | None = None  # the last good build's state, while it is current
+    _unsettled: bool = False  # serving the last `glossary build`'s files: see `start`
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
         self.cache = BuildCache(self.root) if self.options.use_cache else BuildCache.disabled()
+
+    def start(self, progress: Progress | None = None, jobs: int | None = None) -> Outcome:
+        """The first build. When the last `glossary build` into the output folder read
+        exactly these inputs (its input fingerprint) and its files are as it left them,
+        those files are what a build would make: they are served as they are, and the
+        site is loaded behind them by `settle` while the preview already answers."""
+        started = time.perf_counter()
+        try:
+            served = self._last_build(started)
+        except Exception:  # a folder or a cache (untrusted input) that does not hold up
+            served = None  # build instead: that path reports what it must
+        return served if served is not None else self.build(progress, jobs)
+
+    @property
+    def unsettled(self) -> bool:
+        """Whether the site behind the served files is still to be loaded (`start`)."""
+        return self._unsettled
+
+    def settle(self, jobs: int | None = None) -> Outcome:
+        """Load and resolve the site behind the files `start` served: a build whose files
+        are, page for page, those already served (their keys match), so nothing changes
+        for the open tabs; then edits rebuild incrementally."""
+        self._unsettled = False
+        return self.build(jobs=jobs)
+
+    def _last_build(self, started: float) -> Outcome | None:
+        from glossary_site.commands.build import (
+            _load_choices,
+            _load_options,
+            input_fingerprint,
+            output_folder,
+        )
+
+        if not self.options.use_cache or self.options.out is not None:
+            return None
+        scan = scan_site(self.root, self.cache.files)
+        out = output_folder(self.root, self.options)
+        summary = self.cache.previous_summary(
+            out, input_fingerprint(scan, _load_choices(self.options))
+        )
+        records = self.cache.previous_output(out) if summary is not None else {}
+        if not records or still_there(out, records) != records:
+            return None
+        config = site_config(scan, _load_options(self.options))
+        if config is None:
+            return None
+        copied = {item.path: item for item in [*scan.static, *scan.theme.assets]}
+        rendered: dict[str, bytes] = {}
+        for path, record in records.items():
+            if path in copied:
+                continue
+            with open(os.path.join(out, *safe_parts(path)), "rb") as handle:
+                data = handle.read()
+            if len(data) != record.size:
+                return None
+            rendered[path] = data
+        if set(copied) - set(records):
+            return None
+        warnings = tuple(Problem.from_fields(fields) for fields in summary[3])
+        self.cache.files.clear()
+        self.cache.files.update(scan.signatures)
+        keys = {path: records[path].digest for path in rendered}
+        self._generation += 1
+        pages = sum(1 for p in rendered if p.endswith(".html"))
+        snapshot = Snapshot(self._generation, config.base_path, rendered, keys, copied, pages)
+        self.current = snapshot
+        self._unsettled = True
+        seconds = time.perf_counter() - started
+        changed = frozenset([*rendered, *copied])
+        return Outcome(snapshot, changed, 0, seconds, warnings, read_back=True)
 
     def build(
         self,

@@ -4,6 +4,7 @@ files at once and loads the site behind them while it answers (`Session.start`, 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from test_serve_equivalence import fresh_build, served_files
@@ -12,7 +13,9 @@ from conftest import build_in
 from glossary_site.commands.build import BuildOptions
 from glossary_site.commands.serve.session import Session
 from glossary_site.write import cache as cache_module
-from serve_preview import copy_basic
+from serve_preview import copy_basic, running_preview
+
+SCRIPT = re.compile(rb"<script data-glossary-serve>.*?</script>", re.S)
 
 
 def started(root: Path) -> tuple[Session, object]:
@@ -85,3 +88,21 @@ def test_a_forged_record_outside_the_output_folder_is_not_read(tmp_path):
     assert outcome.ok and not outcome.read_back
     assert all(b"not for the web" not in data for data in outcome.snapshot.rendered.values())
     assert served_files(outcome.snapshot) == fresh_build(root)
+
+
+def test_a_preview_started_after_a_build_serves_it_and_rebuilds_edits(tmp_path):
+    root = copy_basic(tmp_path / "site")
+    build_in(root)
+    expected = fresh_build(root)
+    with running_preview(root) as preview:
+        assert preview.recorder.outcomes[0].read_back
+        status, _, body = preview.request(preview.base_path + "definition/premium/")
+        assert status == 200
+        assert SCRIPT.sub(b"", body) == expected["definition/premium/index.html"]
+        rel = "content/definition/premium.md"
+        text = (root / rel).read_text(encoding="utf-8")
+        count = preview.edit(rel, text + "\nA line added while serving.\n")
+        preview.recorder.wait_builds(count)
+        body = preview.wait_for(preview.base_path + "definition/premium/", "while serving")
+        assert b"A line added while serving." in body
+    assert not (root / "build.glossary-tmp").exists()

@@ -70,7 +70,9 @@ def text_edit(
         return None
     graph, bodies = edit
     every, changed = edited_search_jobs(graph, analysis.graph, ids)
+    # the plan lists the index's parts first (render/outputs.plan); the rest stays as it was
     searched = sum(1 for job in last.outputs if job.kind.startswith("search"))
+    assert all(job.kind.startswith("search") for job in last.outputs[:searched])
     outputs = (*(Job(*part) for part in every), *last.outputs[searched:])
     before = {job_path(analysis.graph, job) for job in last.outputs[:searched]}
     after = {job_path(graph, job) for job in outputs[: len(every)]}

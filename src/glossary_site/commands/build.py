@@ -284,16 +284,28 @@ def input_fingerprint(scan: Scan, options: tuple[bool, str | None, int | None]) 
     return digest.hexdigest()
 
 
-def _up_to_date(
-    out: Path, cache: BuildCache, fingerprint: str, started: float
-) -> BuildReport | None:
-    """When nothing the build reads changed and the output is intact: the last report."""
+def unchanged_output(
+    out: Path, cache: BuildCache, fingerprint: str
+) -> tuple[Any, dict[str, Any]] | None:
+    """The summary and file records of the last build into `out` when it read exactly the
+    inputs of `fingerprint` and every file it wrote is as it left it; else None."""
     summary = cache.previous_summary(out, fingerprint)
     if summary is None:
         return None
     records = cache.previous_output(out)
     if still_there(out, records) != records:
         return None
+    return summary, records
+
+
+def _up_to_date(
+    out: Path, cache: BuildCache, fingerprint: str, started: float
+) -> BuildReport | None:
+    """When nothing the build reads changed and the output is intact: the last report."""
+    unchanged = unchanged_output(out, cache, fingerprint)
+    if unchanged is None:
+        return None
+    summary, records = unchanged
     pages, entries, areas, warnings = summary
     return BuildReport(
         out=out,

@@ -130,29 +130,29 @@ class Session:
             _load_options,
             input_fingerprint,
             output_folder,
+            unchanged_output,
         )
 
         if not self.options.use_cache or self.options.out is not None:
             return None
         scan = scan_site(self.root, self.cache.files)
         out = output_folder(self.root, self.options)
-        summary = self.cache.previous_summary(
-            out, input_fingerprint(scan, _load_choices(self.options))
-        )
-        records = self.cache.previous_output(out) if summary is not None else {}
-        if not records or still_there(out, records) != records:
+        fingerprint = input_fingerprint(scan, _load_choices(self.options))
+        unchanged = unchanged_output(out, self.cache, fingerprint)
+        if unchanged is None or not unchanged[1]:
             return None
+        summary, records = unchanged
         config = site_config(scan, _load_options(self.options))
         if config is None:
             return None
         copied = {item.path: item for item in [*scan.static, *scan.theme.assets]}
+        built = _BuiltFiles(out, records)
         rendered: dict[str, bytes] = {}
         for path, record in records.items():
             if path in copied:
                 continue
-            with open(os.path.join(out, *safe_parts(path)), "rb") as handle:
-                data = handle.read()
-            if len(data) != record.size:
+            data = built.read(path, record.digest)
+            if data is None:
                 return None
             rendered[path] = data
         if set(copied) - set(records):
@@ -401,9 +401,10 @@ class _BuiltFiles:
         if record is None or record.digest != key:
             return None
         try:
-            with open(self.out / path, "rb") as handle:
+            # the records come from the cache (untrusted): a path must stay inside `out`
+            with open(os.path.join(self.out, *safe_parts(path)), "rb") as handle:
                 data = handle.read()
-        except OSError:
+        except (OSError, OutputError):
             return None
         return data if len(data) == record.size else None
 

@@ -391,8 +391,8 @@ def _templates(folder: Path, problems: list[Problem]) -> list[tuple[str, str]]:
 # ------------------------------------------------------- a few files again
 
 
-def rescanned(scan: Scan, rels: Iterable[str]) -> tuple[Scan, tuple[str, ...]] | None:
-    """The scan with these page files read again, and which of them were (`glossary
+def rescanned(scan: Scan, rels: Iterable[str]) -> tuple[Scan, tuple[PageSource, ...]] | None:
+    """The scan with these page files read again, and their new sources (`glossary
     serve`, told by its watcher which files changed), or None when that is not enough to
     know the site: a file that is not one of the scan's pages, or is no longer a regular
     file, or a new commit.
@@ -409,7 +409,6 @@ def rescanned(scan: Scan, rels: Iterable[str]) -> tuple[Scan, tuple[str, ...]] |
             if not _transient(scan, rel):
                 return None
             continue
-        read.append(rel)
         source = sources[at[rel]]
         try:
             stat = os.lstat(source.path)
@@ -421,6 +420,7 @@ def rescanned(scan: Scan, rels: Iterable[str]) -> tuple[Scan, tuple[str, ...]] |
         stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         signatures[rel] = (*stamp, _digest(raw))
         sources[at[rel]] = PageSource(source.kind, rel, source.path, raw, signatures[rel][4])
+        read.append(sources[at[rel]])
     if git_state(root) != scan.git:
         return None
     return dataclasses.replace(scan, sources=tuple(sources), signatures=signatures), tuple(read)

@@ -739,27 +739,26 @@ def _check_image(
 def text_edited(
     site: LoadedSite,
     scan: Scan,
-    rels: Iterable[str],
+    sources: Iterable[PageSource],
     memo: MutableMapping[str, Any],
     decoded: MutableMapping[str, Any] | None = None,
 ) -> tuple[LoadedSite, tuple[str, ...]] | None:
-    """The site after edits to the text (the body) of some terms and definitions, loaded
-    from `scan` (which holds their new files), and the ids of the pages whose files
-    changed; None when a file now gives anything but the page it gave, text aside (its
-    front matter, a summary taken from the body, a problem): then the site is loaded whole.
+    """The site after edits to the text (the body) of some terms and definitions: `sources`
+    are their files read again, `scan` the scan that holds them. With the ids of the pages
+    whose files changed; None when a file now gives anything but the page it gave, text
+    aside (its front matter, a summary taken from the body, a problem): then the site is
+    loaded whole.
 
     `site` is the site loaded from the scan before these edits."""
-    rels = list(dict.fromkeys(rels))
-    by_rel = {source.rel: source for source in scan.sources}
+    sources = list(sources)
     at = {entry.path: n for n, entry in enumerate(site.entries)}
     entries = list(site.entries)
     static = {item.path: item for item in scan.static}
     changed = []
-    for rel in rels:
-        source = by_rel.get(rel)
-        if source is None or rel not in at:
+    for source in sources:
+        if source.rel not in at:
             return None
-        old = entries[at[rel]]
+        old = entries[at[source.rel]]
         parsed = _decoded_page(source, memo, decoded if decoded is not None else {})
         if isinstance(parsed, list):
             return None
@@ -771,10 +770,10 @@ def text_edited(
         if problems or _to_record(page) != _to_record(old):
             return None
         if page.digest != old.digest:
-            entries[at[rel]] = page
+            entries[at[source.rel]] = page
             changed.append(page.id)
     if isinstance(site.texts, PageTexts):  # the same lines hidden: the pages are the same
-        texts = site.texts.replaced(by_rel[rel] for rel in rels)
+        texts = site.texts.replaced(sources)
     else:
         texts = PageTexts(scan.sources, {e.id: e.hidden for e in site.entries if e.hidden})
     return dataclasses.replace(site, entries=tuple(entries), texts=texts), tuple(changed)

@@ -12,13 +12,14 @@ in-process, one worker per core) and prints
 - the cold build time and the time to compute and serialise the search index (the
   index's share of the build; target <= 10%),
 - the largest HTML page of each kind (target: none over 300 KB raw),
-- then, in Debian's Chromium (/usr/bin/chromium via Playwright) against a local HTTP
-  server, for each query (exact title, prefix, misspelt, alias-free body word ...):
-  the gzipped bytes downloaded before the first results (every response: page, CSS,
-  scripts, manifest, shards, documents; each body gzipped at level 6, as a static host
-  would serve it) and the milliseconds from the query to the results, by mode: `cold`
-  types into the box right after the page loaded (the manifest and engine load during
-  the query unless search.js's warm-up after the load event has them in already),
+- then, in Debian's Chromium (/usr/bin/chromium via Playwright) against a static HTTP
+  server in a process of its own, for each query (exact title, prefix, misspelt,
+  alias-free body word ...): the gzipped bytes downloaded before the first results
+  (every file that had arrived: page, CSS, scripts, manifest, shards, documents; each
+  gzipped at level 6, as a static host would serve it) and the milliseconds from the
+  query to the results, by mode: `cold` types into the box right after the page
+  loaded (the manifest and engine load during the query unless search.js's warm-up
+  after the load event has them in already),
   `warm` focuses the box first (search.js fetches the manifest and engine on focus) and
   types 0.5 s later, and `--modes` may add `settled`: typed 0.5 s after the load event
   without touching the box first (what the load event's warm-up alone gives). Each
@@ -29,18 +30,16 @@ in-process, one worker per core) and prints
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import random
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -71,9 +70,26 @@ KINDS = [
 ]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+def static_server(out: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A static file server for `out` in a process of its own, and its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*command, "--directory", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                return server, base
+        except OSError:
+            time.sleep(0.05)
+    server.terminate()
+    raise SystemExit(f"the static server on port {port} did not start")
 
 
 def generate(entries: int, where: Path) -> Path:
@@ -153,19 +169,27 @@ def queries(out: Path) -> list[tuple[str, str, str]]:
     return found
 
 
-def measure(browser: object, url: str, query: str, mode: str) -> tuple[int, float, list[str]]:
+def gzipped_size(out: Path, base: str, url: str) -> int:
+    """The gzipped size (level 6, as a static host serves it) of the file a URL names."""
+    from urllib.parse import unquote, urlsplit
+
+    if not url.startswith(base):
+        return 0
+    path = unquote(urlsplit(url).path)
+    file = out / path.lstrip("/")
+    if path.endswith("/"):
+        file = file / "index.html"
+    return len(gzip.compress(file.read_bytes(), 6)) if file.is_file() else 0
+
+
+def measure(
+    browser: object, out: Path, base: str, url: str, query: str, mode: str
+) -> tuple[int, float, list[str]]:
+    # Bytes are counted from the files the URLs name, after the timed window: reading
+    # each response's body over the DevTools protocol while the query runs slowed the
+    # browser it measured (the figures before 2026-12-02 carry that cost).
     context = browser.new_context()
     tab = context.new_page()
-    sizes: dict[str, int] = {}
-
-    def record(response: object) -> None:
-        try:
-            body = response.body()
-        except Exception:  # redirects have no body
-            return
-        sizes[response.url] = len(gzip.compress(body, 6))
-
-    tab.on("response", record)
     tab.goto(url, wait_until="load")
     if mode == "warm":
         tab.focus("form.search-form input[name=s]")
@@ -189,10 +213,9 @@ def measure(browser: object, url: str, query: str, mode: str) -> tuple[int, floa
         })""",
         query,
     )
-    tab.wait_for_timeout(200)  # every response handler has run
     # only what arrived before the first results showed counts: the documents of the
     # results past the first few load after them
-    downloaded = sum(sizes.get(url, 0) for url in set(arrived))
+    downloaded = sum(gzipped_size(out, base, u.split("?")[0]) for u in set(arrived))
     titles = tab.locator("[role=option] .search-title").all_inner_texts()
     context.close()
     return downloaded, ms, titles
@@ -243,10 +266,9 @@ def run(
         return
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_Quiet, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    # the static server runs in its own process, as a host's would: in this process its
+    # threads waited for the interpreter lock held by the browser driver
+    server, base = static_server(out)
     limit_bytes, limit_ms = TARGETS.get(entries, (None, None))
     entry_page = base + "/" + largest_pages(out)["entry"][1].removesuffix("index.html")
     try:
@@ -263,7 +285,7 @@ def run(
             for label, query, expected in queries(out):
                 for page_name, url in (("home", base + "/"), ("entry", entry_page)):
                     for mode in modes:
-                        runs = [measure(browser, url, query, mode) for _ in range(reps)]
+                        runs = [measure(browser, out, base, url, query, mode) for _ in range(reps)]
                         kb = max(r[0] for r in runs)
                         times = sorted(r[1] for r in runs)
                         ms = statistics.median(times)
@@ -278,7 +300,8 @@ def run(
                         )
             browser.close()
     finally:
-        server.shutdown()
+        server.terminate()
+        server.wait()
     print(f"load average after: {load()}")
     for mode, (kb, ms) in worst.items():
         verdict = ""

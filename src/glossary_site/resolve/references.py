@@ -40,6 +40,34 @@ def plural_variants(key: str) -> list[str]:
     return [v for v in variants if v]
 
 
+def lookup_keys(text: str) -> tuple[str, ...]:
+    """The table entries resolving `text` reads (`_Lookup.find`, `_names_broken_page`),
+    as keys of `changed_lookup_keys`: while none of them changed, neither did its result
+    (a reference that resolved to a page; a failed one also reads every name for its
+    suggestions)."""
+    text = text.strip()
+    key = ref_key(text)
+    keys = ["s\0" + urls.normalize_slug(text), *("n\0" + v for v in [key, *plural_variants(key)])]
+    qualified = _qualified(text)
+    if qualified:
+        keys.append("i\0" + qualified)
+    return tuple(keys)
+
+
+def changed_lookup_keys(before: Sequence[Any], after: Sequence[Any]) -> set[str]:
+    """The keys (as `lookup_keys` names them) whose entries differ between two states of a
+    RefIndex: ids, slugs, titles and aliases of pages and drafts, and broken pages."""
+    changed: set[str] = set()
+    for old, new in zip(before[:2], after[:2], strict=True):
+        for prefix, a, b in (("i", old[0], new[0]), ("s", old[1], new[1])):
+            changed.update(f"{prefix}\0{k}" for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+        for a, b in ((old[2], new[2]), (old[3], new[3])):
+            changed.update(f"n\0{k}" for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+    for page_id in set(before[2]) ^ set(after[2]):
+        changed.update((f"i\0{page_id}", f"s\0{page_id.partition('/')[2]}"))
+    return changed
+
+
 class RefIndex:
     """Looks references up; picklable, so workers can resolve wiki links."""
 

@@ -32,7 +32,14 @@ from glossary_site.resolve.recommend import (
     recommendations,
 )
 from glossary_site.resolve.redirects import redirects
-from glossary_site.resolve.references import BROKEN_TARGET, RefIndex, plural_variants, ref_key
+from glossary_site.resolve.references import (
+    BROKEN_TARGET,
+    RefIndex,
+    changed_lookup_keys,
+    lookup_keys,
+    plural_variants,
+    ref_key,
+)
 
 __all__ = [  # the stage's public surface, including names other modules look up here
     "RefIndex",
@@ -79,9 +86,11 @@ def resolve(
     """
     names = _names_digest(site)
     cached = graph_memo if graph_memo is not None else {}
+    before = cached.get("index")
     index = _index(site, names, cached)
     problems: list[Problem] = []
-    entry_areas, related = _front_matter_refs(site, index, names, cached, problems)
+    reusable = _reusable_refs(cached.get("references"), before, index, names)
+    entry_areas, related = _front_matter_refs(site, index, names, cached, problems, reusable)
     rendered, body_problems = render_bodies(
         site, index, names, bodies_memo if bodies_memo is not None else {}, mapper, cached
     )
@@ -140,18 +149,14 @@ def _front_matter_refs(
     names: str,
     cache: MutableMapping[str, Any],
     problems: list[Problem],
+    reusable: Callable[[Entry], Any],
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """Each entry's `areas` and `related`, resolved; reused for unchanged files while no
-    title, alias or slug of the site changed (`names`)."""
-    previous = cache.get("references", {})
-    if previous.get("names") != names:
-        previous = {}
-    known = previous.get("entries", {})
+    """Each entry's `areas` and `related`, resolved; the last build's result is reused
+    where `reusable` gives it."""
     found: dict[str, Any] = {}
     entry_areas, related = {}, {}
     for entry in site.entries:
-        key = entry.digest + entry.id
-        result = known.get(key)
+        result = reusable(entry)
         if result is None:
             found_problems: list[Problem] = []
             result = (
@@ -159,11 +164,63 @@ def _front_matter_refs(
                 _resolve_refs(entry, entry.related, index.resolve, found_problems, "related"),
                 tuple(_problem_record(p) for p in found_problems),
             )
-        found[key] = result
+        found[entry.digest + entry.id] = result
         entry_areas[entry.id], related[entry.id] = tuple(result[0]), tuple(result[1])
         problems += [Problem.from_fields(p) for p in result[2]]
     cache["references"] = {"names": names, "entries": found}
     return entry_areas, related
+
+
+def _reusable_refs(
+    previous: Any, before: Any, index: RefIndex, names: str
+) -> Callable[[Entry], Any]:
+    """The last build's resolved references of an unchanged file (or None): all of them
+    under the same names; under other names (a title or alias changed, a page came or
+    went), those of references that resolved without a problem and read none of the
+    index entries that changed (`lookup_keys`). Nothing when the index they were
+    resolved with is not the one before this build's."""
+    if not isinstance(previous, dict) or not isinstance(previous.get("entries"), dict):
+        return lambda entry: None
+    known = previous["entries"]
+    if previous.get("names") == names:
+        return lambda entry: known.get(entry.digest + entry.id)
+    changed = _changed_keys(before, previous.get("names"), index)
+    if changed is None:
+        return lambda entry: None
+
+    def unchanged(entry: Entry) -> Any:
+        result = known.get(entry.digest + entry.id)
+        if result is None or result[2]:  # a problem's suggestions read every name
+            return None
+        for ref in (*entry.areas, *entry.related):
+            if not changed.isdisjoint(_lookup_keys(ref.text)):
+                return None
+        return result
+
+    return unchanged
+
+
+def _changed_keys(before: Any, names: Any, index: RefIndex) -> set[str] | None:
+    """The index entries that differ from those the last references were resolved with,
+    or None when that index is not known (the cache is untrusted: a malformed one too)."""
+    if not isinstance(before, dict) or before.get("names") != names:
+        return None
+    try:
+        return changed_lookup_keys(before["state"], index.state())
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+        return None
+
+
+_KEYS: dict[str, tuple[str, ...]] = {}  # a reference's text -> its lookup keys
+
+
+def _lookup_keys(text: str) -> tuple[str, ...]:
+    keys = _KEYS.get(text)
+    if keys is None:
+        if len(_KEYS) > 100_000:
+            _KEYS.clear()
+        keys = _KEYS[text] = lookup_keys(text)
+    return keys
 
 
 def _problem_record(problem: Problem) -> tuple[Any, ...]:

@@ -302,7 +302,7 @@ def _graph(
     links = {pid: tuple(t for t in body.links if t in table.hrefs) for pid, body in bodies.items()}
     for area_id, parts in sections.items():
         links[area_id] = tuple(dict.fromkeys(t for part in parts for t in part.links))
-    backlinks = _backlinks(related, links)
+    backlinks, neighbours = _edges_around(entries, related, links)
     members = _members(site.entries, entry_areas)
     glossary = {
         eid: glossary_box(entry_areas[eid], bodies[eid].areas_mentioned, members) for eid in entries
@@ -321,9 +321,35 @@ def _graph(
         links=links,
         backlinks=backlinks,
         members=members,
-        neighbours=_neighbours(entries, related, links, backlinks),
+        neighbours=neighbours,
         hrefs=dict(table.hrefs),
     )
+
+
+# The last graph's edges around each page, for a process that builds again (glossary
+# serve): a retitle or an edit of text leaves the edges as they were, and comparing them
+# costs a tenth of deriving backlinks and neighbours anew.
+_EDGES: list[Any] = []
+
+
+def _edges_around(
+    entries: dict[str, Entry],
+    related: dict[str, tuple[str, ...]],
+    links: dict[str, tuple[str, ...]],
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Every page's backlinks and every entry's neighbours."""
+    inputs = (tuple(entries), related, links)
+    if _EDGES and all(_same(a, b) for a, b in zip(_EDGES[0], inputs, strict=True)):
+        return _EDGES[1]
+    backlinks = _backlinks(related, links)
+    around = (backlinks, _neighbours(entries, related, links, backlinks))
+    _EDGES[:] = [inputs, around]
+    return around
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, in the same order (the derived dicts follow their inputs' order)."""
+    return a == b and (not isinstance(a, dict) or list(a) == list(b))
 
 
 GLOSSARY_MENTIONED = 3  # areas a body mentions that the Glossary box adds at most

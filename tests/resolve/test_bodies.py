@@ -4,13 +4,16 @@ built that way equals one built from nothing."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import build_in, page, tree_bytes, write_site
 from glossary_site.load import LoadOptions, load_site, scan_site
-from glossary_site.resolve import resolve
+from glossary_site.resolve import bodies, resolve
 from glossary_site.resolve.bodies import name_tokens
 
 FILES = {
@@ -146,3 +149,37 @@ def test_a_process_decodes_a_record_once_and_never_serves_a_replaced_one(site):
     bodies[key] = [names, digest, [part]]
     replaced, _ = _resolve(site, bodies, graph)
     assert "three prices" in replaced.bodies["definition/spread"].html
+
+
+_TITLES = st.sampled_from(["Spread", "Price", "Yield", "Margin", "Initial Margin", "KYC"])
+_FACTS = st.tuples(
+    _TITLES,
+    st.lists(_TITLES, max_size=2).map(tuple),
+    st.sampled_from([None, "always", False]),
+    st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), _FACTS), min_size=2))
+def test_name_tokens_kept_between_calls_equal_those_made_anew(sites):
+    """name_tokens redoes only the tokens of pages whose names changed since its last call:
+    after any sequence of sites, what it returns equals a computation from nothing."""
+    for pages in sites:
+        site = SimpleNamespace(
+            areas=(),
+            entries=tuple(
+                SimpleNamespace(
+                    id=f"definition/{slug}",
+                    slug=slug,
+                    title=title,
+                    aliases=aliases,
+                    auto_link=auto_link,
+                    auto_link_target=target,
+                )
+                for slug, (title, aliases, auto_link, target) in sorted(pages.items())
+            ),
+        )
+        kept = name_tokens(site)
+        bodies._TOKENS.clear()
+        assert kept == name_tokens(site)

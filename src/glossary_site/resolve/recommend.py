@@ -33,7 +33,7 @@ class Neighbourhood:
         return cls(
             positions={(a, e): i for a, ids in graph.members.items() for i, e in enumerate(ids)},
             stamps={e.id: e.published.timestamp() if e.published else 0.0 for e in entries},
-            title_words={e.id: frozenset(ref_key(e.title).split()) for e in entries},
+            title_words={e.id: _title_words(e.title)[0] for e in entries},
             area_sets={e.id: frozenset(graph.entry_areas.get(e.id, ())) for e in entries},
         )
 
@@ -83,30 +83,57 @@ def _discover_job(context: tuple[SiteGraph, Neighbourhood], entry_id: str) -> tu
 def _shape_digest(graph: SiteGraph) -> str:
     """Everything discover_more reads but titles: the setting, entries in order, their
     edges, areas and dates, and each area's members."""
+    dates = [(e.id, e.published.timestamp() if e.published else None) for e in graph.entries]
+    parts = (graph.config.discover_more, dates, graph.related, graph.neighbours)
+    inputs = (*parts, graph.entry_areas, graph.members)
+    # a process that builds again compares with the last inputs (dicts are read by entry
+    # and members sorted, so their order does not count): equal after a retitle or an
+    # edit of text, and comparing costs a tenth of hashing
+    if _SHAPE and _SHAPE[0] == inputs:
+        return str(_SHAPE[1])
     facts = [
         (
-            e.id,
-            graph.related.get(e.id, ()),
-            graph.neighbours.get(e.id, ()),
-            graph.entry_areas.get(e.id, ()),
-            e.published.timestamp() if e.published else None,
+            entry_id,
+            graph.related.get(entry_id, ()),
+            graph.neighbours.get(entry_id, ()),
+            graph.entry_areas.get(entry_id, ()),
+            published,
         )
-        for e in graph.entries
+        for entry_id, published in dates
     ]
     members = sorted(graph.members.items())
     payload = marshal.dumps((graph.config.discover_more, facts, members), 0)  # v0: canonical
-    return hashlib.blake2b(payload, digest_size=20).hexdigest()
+    digest = hashlib.blake2b(payload, digest_size=20).hexdigest()
+    _SHAPE[:] = [inputs, digest]
+    return digest
+
+
+_SHAPE: list[Any] = []  # the last inputs of _shape_digest and their digest
 
 
 def _title_word_digests(graph: SiteGraph) -> list[str]:
     """Per entry, in entry order, a digest of the only thing of its title discover_more
     reads: its set of words (so a change of case or punctuation redoes nothing)."""
-    return [
-        hashlib.blake2b(
-            " ".join(sorted(set(ref_key(e.title).split()))).encode(), digest_size=8
-        ).hexdigest()
-        for e in graph.entries
-    ]
+    return [_title_word_digest(e.title) for e in graph.entries]
+
+
+_TITLE_WORDS: dict[str, tuple[frozenset[str], str]] = {}  # for a process that rebuilds
+
+
+def _title_word_digest(title: str) -> str:
+    return _title_words(title)[1]
+
+
+def _title_words(title: str) -> tuple[frozenset[str], str]:
+    """The words of a title as discover_more compares them, and a digest of them."""
+    found = _TITLE_WORDS.get(title)
+    if found is None:
+        if len(_TITLE_WORDS) > 200_000:
+            _TITLE_WORDS.clear()
+        words = frozenset(ref_key(title).split())
+        digest = hashlib.blake2b(" ".join(sorted(words)).encode(), digest_size=8).hexdigest()
+        found = _TITLE_WORDS[title] = (words, digest)
+    return found
 
 
 def title_reach(graph: SiteGraph, hood: Neighbourhood, changed: set[str]) -> set[str]:

@@ -90,7 +90,9 @@ class PageTexts(Mapping[str, str]):
         return texts
 
     def __getitem__(self, page_id: str) -> str:
-        body = _body(self._sources[page_id])
+        source = self._sources[page_id]
+        raw = source.raw if source.raw is not None else read_file(source.path)
+        body = split(decode(raw)).body
         hidden = self._hidden.get(page_id)
         if not hidden:
             return body
@@ -104,24 +106,6 @@ class PageTexts(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._sources)
-
-
-# Bodies read back from unchanged files, by digest, for a process that builds again
-# (glossary serve): after a retitle every body is searched for the names that changed,
-# and reading 10,000 files again each time cost a third of a second.
-_READ_BACK: dict[str, str] = {}
-
-
-def _body(source: PageSource) -> str:
-    """A page file's Markdown body (its front matter cut off)."""
-    if source.raw is not None:
-        return split(decode(source.raw)).body
-    body = _READ_BACK.get(source.digest)
-    if body is None:
-        if len(_READ_BACK) > 100_000:
-            _READ_BACK.clear()
-        body = _READ_BACK[source.digest] = split(decode(read_file(source.path))).body
-    return body
 
 
 def _page_id(source: PageSource) -> str:

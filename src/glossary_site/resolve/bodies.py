@@ -470,10 +470,32 @@ def _untouched(
         parts = kept[page.id][2]
         if not _clean(parts) or any(t in retitled for part in parts for t in part[2]):
             continue
-        if finder.mentions_any(_page_text(page, site)):
+        probe = _probe(page, site)
+        if probe is not None and not finder.may_be_in(probe):  # the common case
+            found.append(page)
             continue
-        found.append(page)
+        if not finder.mentions_any(_page_text(page, site)):
+            found.append(page)
     return found
+
+
+# A process that builds again keeps, per page file (by digest), the text _untouched
+# searches lower-cased, when its plain search applies (ASCII, no entity or escape), or
+# None: after a retitle every body is searched for the changed names, and reading and
+# preparing 10,000 texts again each time cost more than the search itself.
+_PROBES: dict[str, str | None] = {}
+
+
+def _probe(page: Page, site: LoadedSite) -> str | None:
+    if page.digest in _PROBES:
+        return _PROBES[page.digest]
+    text = _page_text(page, site)
+    probe = text.lower() if text.isascii() and "&" not in text and "\\" not in text else None
+    if page.digest:
+        if len(_PROBES) > 100_000:
+            _PROBES.clear()
+        _PROBES[page.digest] = probe
+    return probe
 
 
 def _changed_tokens(before: dict[str, Any], now: dict[str, str]) -> set[str]:
@@ -497,16 +519,22 @@ class _Finder:
                 self.automaton.add_word(name, name)
             self.automaton.make_automaton()
 
+    def may_be_in(self, lowered: str) -> bool:
+        """Whether a lower-cased plain text holds every word of some name (it does
+        whenever it holds the name)."""
+        return self.automaton is not None and any(
+            all(p in lowered for p in pieces) for pieces in self.pieces
+        )
+
     def mentions_any(self, text: str) -> bool:
         """Searched as written and with entities and backslash escapes undone, lower case,
         whitespace collapsed. Plain ASCII text is first tried with substring tests of each
         name's words (they hold whenever the name is there): most bodies stop at that."""
         if self.automaton is None:
             return False
-        if text.isascii() and "&" not in text and "\\" not in text:
-            lowered = text.lower()
-            if not any(all(p in lowered for p in pieces) for pieces in self.pieces):
-                return False
+        simple = text.isascii() and "&" not in text and "\\" not in text
+        if simple and not self.may_be_in(text.lower()):
+            return False
         raw = name_key(text)
         plain = name_key(html.unescape(text.replace("\\", "")))
         for _ in self.automaton.iter(f"{raw}\n{plain}"):

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import build_in, page, tree_bytes, write_site
@@ -151,7 +151,9 @@ def test_a_process_decodes_a_record_once_and_never_serves_a_replaced_one(site):
     assert "three prices" in replaced.bodies["definition/spread"].html
 
 
-_TITLES = st.sampled_from(["Spread", "Price", "Yield", "Margin", "Initial Margin", "KYC"])
+_TITLES = st.sampled_from(
+    ["Spread", "Price", "price", "PRICE", "Yield", "Margin", "Initial Margin", "KYC", "kyc"]
+)
 _FACTS = st.tuples(
     _TITLES,
     st.lists(_TITLES, max_size=2).map(tuple),
@@ -183,3 +185,43 @@ def test_name_tokens_kept_between_calls_equal_those_made_anew(sites):
         kept = name_tokens(site)
         bodies._TOKENS.clear()
         assert kept == name_tokens(site)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.dictionaries(st.sampled_from(["a", "b", "c", "d", "e"]), _FACTS), min_size=2),
+    st.sampled_from([(), ("price",)]),
+)
+@example(  # a page added before another of the same name: spellings keep the pages' order
+    [
+        {"b": ("Price", (), None, True)},
+        {"a": ("price", (), None, True), "b": ("Price", (), None, True)},
+    ],
+    (),
+)
+def test_the_automaton_a_process_updates_equals_one_made_anew(sites, exclude):
+    """The automaton of names is updated in place from the last one (the keys of the pages
+    whose names changed): after any sequence of sites it maps every name as one built
+    from nothing does."""
+    config = SimpleNamespace(auto_link_areas=True, auto_link_exclude=exclude)
+    for pages in sites:
+        made = [
+            SimpleNamespace(
+                id=f"{kind}/{slug}",
+                kind=kind,
+                title=title,
+                aliases=aliases,
+                auto_link=auto_link,
+                auto_link_target=target,
+            )
+            for slug, (title, aliases, auto_link, target) in sorted(pages.items())
+            for kind in (["area"] if slug == "e" else ["definition", "term"][: 1 + (slug == "a")])
+        ]
+        updated = bodies._updated_automaton(made, config)
+        fresh = bodies._name_automaton(made, config)
+        assert (fresh is None) == (updated is None)
+        if fresh is not None:
+            assert sorted(updated.items()) == sorted(fresh.items())
+            assert [m[1] for m in updated.iter("the price of kyc")] == [
+                m[1] for m in fresh.iter("the price of kyc")
+            ]

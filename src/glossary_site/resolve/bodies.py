@@ -99,8 +99,12 @@ def _names_of(pages: Sequence[Page], config: SiteConfig, names: str | None) -> A
         return _name_automaton(pages, config)
     if names not in _AUTOMATA:
         _AUTOMATA.clear()
-        _AUTOMATA[names] = _name_automaton(pages, config)
+        _AUTOMATA[names] = _updated_automaton(pages, config)
     return _AUTOMATA[names]
+
+
+# A name's member: (page id, kind, the name as written, auto_link: always, may be a target)
+_Member = tuple[str, str, str, bool, bool]
 
 
 def _name_automaton(pages: Sequence[Page], config: SiteConfig) -> Any:
@@ -108,27 +112,104 @@ def _name_automaton(pages: Sequence[Page], config: SiteConfig) -> Any:
 
     Every name is there (area mentions feed the Glossary box); only names of pages that
     may be targets (`_is_target`) and not in `auto_link_exclude` lead to a link."""
-    titles: dict[str, list[tuple[Page, str]]] = defaultdict(list)
-    aliases: dict[str, list[tuple[Page, str]]] = defaultdict(list)
+    groups: dict[str, tuple[list[_Member], list[_Member]]] = defaultdict(lambda: ([], []))
     for page in pages:
-        titles[name_key(page.title)].append((page, page.title))
-        for alias in page.aliases:
-            aliases[name_key(alias)].append((page, alias))
+        for key, slot, member in _members_of(page.id, _name_facts_of(page, config)):
+            groups[key][slot].append(member)
     excluded = {name_key(name) for name in config.auto_link_exclude}
     automaton = ahocorasick.Automaton()
-    for key in sorted(set(titles) | set(aliases)):
-        if len(key) < 2:
-            continue
-        named = titles.get(key) or aliases[key]
-        every = [*titles.get(key, []), *aliases.get(key, [])]
-        areas = tuple(sorted({p.id for p, _ in every if p.kind == urls.AREA}))
-        targets = [p for p, _ in named if _is_target(p, config)]
-        target = None if key in excluded or not targets else _link_target(targets)
-        spellings = [(text, p.auto_link == "always") for p, text in every]
-        automaton.add_word(key, name_target(key, spellings, target, areas))
+    for key in sorted(groups):
+        if len(key) >= 2:
+            automaton.add_word(key, _key_target(key, *groups[key], excluded))
     if len(automaton) == 0:
         return None
     automaton.make_automaton()
+    return automaton
+
+
+def _name_facts_of(page: Page, config: SiteConfig) -> tuple[Any, ...]:
+    return (
+        page.kind,
+        page.title,
+        page.aliases,
+        page.auto_link == "always",
+        _is_target(page, config),
+    )
+
+
+def _members_of(page_id: str, facts: tuple[Any, ...]) -> list[tuple[str, int, _Member]]:
+    """(name key, 0 for a title or 1 for an alias, member) of each name of a page."""
+    kind, title, aliases, always, target = facts
+    return [
+        (name_key(title), 0, (page_id, kind, title, always, target)),
+        *((name_key(alias), 1, (page_id, kind, alias, always, target)) for alias in aliases),
+    ]
+
+
+def _key_target(key: str, titles: list[_Member], aliases: list[_Member], excluded: set[str]) -> Any:
+    """What a mention of `key` leads to: its titles' pages first, else its aliases'."""
+    named = titles or aliases
+    every = [*titles, *aliases]
+    areas = tuple(sorted({m[0] for m in every if m[1] == urls.AREA}))
+    targets = [m for m in named if m[4]]
+    target = None if key in excluded or not targets else _link_target(targets)
+    return name_target(key, [(m[2], m[3]) for m in every], target, areas)
+
+
+# The last automaton _updated_automaton made, with each page's name facts and each name
+# key's members: a retitle updates the keys of the pages whose names changed instead of
+# building the automaton of 20,000 names again.
+_NAMES: dict[str, Any] = {}
+
+
+def _updated_automaton(pages: Sequence[Page], config: SiteConfig) -> Any:
+    """_name_automaton's automaton, made from the last one a process made by updating the
+    keys of the pages whose names changed (the last one is changed in place: only the
+    build that asked for it had it)."""
+    excluded = {name_key(name) for name in config.auto_link_exclude}
+    facts = {page.id: _name_facts_of(page, config) for page in pages}
+    state = _NAMES
+    if (
+        not state
+        or state["excluded"] != excluded
+        or len(facts.keys() ^ state["facts"].keys()) > len(facts) // 2 + 64
+    ):
+        state.clear()
+        state.update(
+            excluded=excluded,
+            facts={},
+            groups=defaultdict(lambda: ([], [])),
+            automaton=ahocorasick.Automaton(),
+        )
+    groups, before = state["groups"], state["facts"]
+    touched: set[str] = set()
+    for page_id, then in before.items():
+        if facts.get(page_id) != then:
+            for key, slot, member in _members_of(page_id, then):
+                groups[key][slot].remove(member)
+                touched.add(key)
+    for page_id, now in facts.items():
+        if before.get(page_id) != now:
+            for key, slot, member in _members_of(page_id, now):
+                groups[key][slot].append(member)
+                touched.add(key)
+    order = {page.id: n for n, page in enumerate(pages)}
+    automaton = state["automaton"]
+    for key in touched:
+        titles, aliases = groups[key]
+        titles.sort(key=lambda m: order[m[0]])
+        aliases.sort(key=lambda m: order[m[0]])
+        if key in automaton:
+            automaton.remove_word(key)
+        if not titles and not aliases:
+            del groups[key]
+        elif len(key) >= 2:
+            automaton.add_word(key, _key_target(key, titles, aliases, excluded))
+    state["facts"] = facts
+    if len(automaton) == 0:
+        return None
+    if touched or automaton.kind != ahocorasick.AHOCORASICK:
+        automaton.make_automaton()
     return automaton
 
 
@@ -138,10 +219,10 @@ def _is_target(page: Page, config: SiteConfig) -> bool:
     return page.auto_link_target
 
 
-def _link_target(named: list[Page]) -> str | None:
-    best = min(KIND_RANK[p.kind] for p in named)
-    preferred = [p for p in named if KIND_RANK[p.kind] == best]
-    return preferred[0].id if len(preferred) == 1 else None
+def _link_target(named: list[_Member]) -> str | None:
+    best = min(KIND_RANK[m[1]] for m in named)
+    preferred = [m for m in named if KIND_RANK[m[1]] == best]
+    return preferred[0][0] if len(preferred) == 1 else None
 
 
 # ------------------------------------------------------------------- rendering

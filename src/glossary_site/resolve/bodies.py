@@ -552,18 +552,19 @@ def _untouched(
         if not _clean(parts) or any(t in retitled for part in parts for t in part[2]):
             continue
         probe = _probe(page, site)
-        if probe is not None and not finder.may_be_in(probe):  # the common case
-            found.append(page)
-            continue
-        if not finder.mentions_any(_page_text(page, site)):
+        if probe is not None:  # plain text: the probe is what mentions_any would search
+            if not (finder.may_be_in(probe) and finder.found_in(probe)):
+                found.append(page)
+        elif not finder.mentions_any(_page_text(page, site)):
             found.append(page)
     return found
 
 
 # A process that builds again keeps, per page file (by digest), the text _untouched
-# searches lower-cased, when its plain search applies (ASCII, no entity or escape), or
-# None: after a retitle every body is searched for the changed names, and reading and
-# preparing 10,000 texts again each time cost more than the search itself.
+# searches (name_key's form: lower case, single spaces) when the text is plain (ASCII, no
+# entity or escape: undoing them changes nothing), or None: after a retitle every body is
+# searched for the changed names, and reading and preparing 10,000 texts again each time
+# cost more than the search itself.
 _PROBES: dict[str, str | None] = {}
 
 
@@ -571,7 +572,7 @@ def _probe(page: Page, site: LoadedSite) -> str | None:
     if page.digest in _PROBES:
         return _PROBES[page.digest]
     text = _page_text(page, site)
-    probe = text.lower() if text.isascii() and "&" not in text and "\\" not in text else None
+    probe = name_key(text) if _plain(text) else None
     if page.digest:
         if len(_PROBES) > 100_000:
             _PROBES.clear()
@@ -607,20 +608,28 @@ class _Finder:
             all(p in lowered for p in pieces) for pieces in self.pieces
         )
 
+    def found_in(self, key: str) -> bool:
+        """Whether a text in name_key's form holds one of the names."""
+        return self.automaton is not None and any(True for _ in self.automaton.iter(key))
+
     def mentions_any(self, text: str) -> bool:
         """Searched as written and with entities and backslash escapes undone, lower case,
         whitespace collapsed. Plain ASCII text is first tried with substring tests of each
         name's words (they hold whenever the name is there): most bodies stop at that."""
         if self.automaton is None:
             return False
-        simple = text.isascii() and "&" not in text and "\\" not in text
-        if simple and not self.may_be_in(text.lower()):
+        if _plain(text) and not self.may_be_in(text.lower()):
             return False
         raw = name_key(text)
         plain = name_key(html.unescape(text.replace("\\", "")))
         for _ in self.automaton.iter(f"{raw}\n{plain}"):
             return True
         return False
+
+
+def _plain(text: str) -> bool:
+    """ASCII without entities or backslash escapes: undoing them changes nothing."""
+    return text.isascii() and "&" not in text and "\\" not in text
 
 
 def _clean(parts: Sequence[Any]) -> bool:

@@ -21,19 +21,32 @@
   var FIRST = 6;  // results shown before the others' documents load: one request each,
                   // and a browser opens 6 connections to a host at once over HTTP/1.1
   var WORD = /[\p{L}\p{N}]+/gu;
+  var ASCII = /^[\x00-\x7f]*$/;
+  var LIKELY = 200;  // title shards past this many records: the likely first results'
+                     // documents are asked for while MiniSearch indexes the shard
   var files = {};
+  var engines = {};  // a title shard's MiniSearch index, built once per page
   var engine = null;
   var sequence = 0;
   var active = -1;
 
   // ---------------------------------------------------------------- the index
 
+  // lower case without accents; ASCII text (most titles) only needs lower-casing, and
+  // skipping NFKD there halved the cost of indexing a large title shard
   function fold(text) {
+    if (ASCII.test(text)) { return text.toLowerCase(); }
     return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
   }
 
+  // a text's folded words, repeats kept (MiniSearch counts them); the same split for the
+  // titles indexed, the query and the tiers
+  function tokens(text) {
+    return fold(text).match(WORD) || [];
+  }
+
   function words(text) {
-    return Array.from(new Set(fold(text).match(WORD) || []));
+    return Array.from(new Set(tokens(text)));
   }
 
   function shardName(word, length) {
@@ -87,6 +100,50 @@
     return keys.has(three) ? three : null;
   }
 
+  // a title shard's records, indexed once per page: the next query in the same shard
+  // (the next key typed, mostly) reuses the index. Each record's words are split once,
+  // for both the guess at the first results and MiniSearch.
+  function titleEngine(manifest, key, terms) {
+    if (!engines[key]) {
+      var shard = json(root + "t/" + key + ".json");
+      engines[key] = Promise.all([shard, loadEngine()]).then(function (loaded) {
+        var docs = loaded[0].map(function (r) {
+          var title = tokens(r[1]);
+          var aliases = (r[2] || []).map(function (alias) { return tokens(alias).join(" "); });
+          return { id: r[0], t: title, a: r[2] ? tokens(r[2].join(" ")) : [], names: [title.join(" ")].concat(aliases) };
+        });
+        if (docs.length > LIKELY) { askDocs(manifest, likelyFirst(docs, terms)); }
+        var byId = new Map(docs.map(function (doc) { return [doc.id, doc]; }));
+        var mini = new window.MiniSearch({
+          fields: ["t", "a"],
+          // the fields are word lists already; a query is split like the titles were
+          stringifyField: function (list) { return list; },
+          tokenize: function (list) { return list; },
+          processTerm: function (term) { return term; },
+          searchOptions: { tokenize: tokens }
+        });
+        mini.addAll(docs);
+        return { mini: mini, byId: byId };
+      });
+      engines[key].catch(function () { delete engines[key]; });
+    }
+    return engines[key];
+  }
+
+  // a hit's tier from the title words MiniSearch matched (hit.terms): 0 if every query
+  // word is one of them, 1 if every word starts one, else 2 (a typo); the same as folding
+  // the hit's title again, since every title word equal to or starting with a query word
+  // is a match MiniSearch reports
+  function tier(terms, matched) {
+    var worst = 0;
+    terms.forEach(function (term) {
+      var kind = matched.indexOf(term) >= 0 ? 0
+        : matched.some(function (w) { return w.startsWith(term); }) ? 1 : 2;
+      worst = Math.max(worst, kind);
+    });
+    return worst;
+  }
+
   // titles must hold every word (prefix or typo), so the smallest of the words' shards
   // holds every title that can match: only that one is loaded
   function titleMatches(manifest, terms) {
@@ -94,39 +151,92 @@
     var sizes = new Map(manifest.titles.map(function (k, n) { return [k, manifest.title_sizes[n]]; }));
     var wanted = terms.map(function (t) { return titleKey(keys, t, manifest.title_key); })
       .filter(function (k) { return k !== null; })
-      .sort(function (a, b) { return sizes.get(a) - sizes.get(b); })
-      .slice(0, 1);
-    // the shards and the engine load side by side (the engine may still be on its way)
-    var shards = Promise.all(wanted.map(function (k) { return json(root + "t/" + k + ".json"); }));
-    return Promise.all([shards, loadEngine()]).then(function (loaded) { return loaded[0]; })
-      .then(function (shards) {
-        var seen = new Map();
-        shards.forEach(function (shard) {
-          shard.forEach(function (r) { seen.set(r[0], { id: r[0], t: r[1], a: r[2] || [] }); });
-        });
-        var mini = new window.MiniSearch({
-          fields: ["t", "a"],
-          extractField: function (doc, field) { return field === "a" ? doc.a.join(" ") : doc[field]; },
-          processTerm: function (term) { return fold(term); }
-        });
-        mini.addAll(Array.from(seen.values()));
-        var hits = mini.search(terms.join(" "), {
-          boost: { t: 2 },
-          prefix: true,
-          fuzzy: function (term) { return term.length > 3 ? 0.2 : false; },
-          combineWith: "AND"
-        });
-        return hits.map(function (hit) {
-          var doc = seen.get(hit.id);
-          var own = words(doc.t + " " + doc.a.join(" "));
-          var tier = 0;
-          terms.forEach(function (term) {
-            var kind = own.indexOf(term) >= 0 ? 0 : own.some(function (w) { return w.startsWith(term); }) ? 1 : 2;
-            tier = Math.max(tier, kind);
-          });
-          return { id: hit.id, tier: tier, score: hit.score, marks: hit.terms };
-        }).sort(function (a, b) { return a.tier - b.tier || b.score - a.score || a.id - b.id; });
+      .sort(function (a, b) { return sizes.get(a) - sizes.get(b); });
+    if (!wanted.length) { return Promise.resolve([]); }
+    // the shard and the engine load side by side (the engine may still be on its way)
+    var phrase = terms.join(" ");
+    return titleEngine(manifest, wanted[0], terms).then(function (engine) {
+      var hits = engine.mini.search(terms.join(" "), {
+        boost: { t: 2 },
+        prefix: true,
+        fuzzy: function (term) { return term.length > 3 ? 0.2 : false; },
+        combineWith: "AND"
       });
+      return hits.map(function (hit) {
+        var doc = engine.byId.get(hit.id);
+        return { id: hit.id, tier: tier(terms, hit.terms), whole: whole(doc, phrase), score: hit.score, marks: hit.terms };
+      }).sort(function (a, b) { return before(a, b) ? -1 : 1; });
+    });
+  }
+
+  // The ids a large shard's ranking most likely puts first, guessed in a few ms while
+  // MiniSearch takes tens to index and rank the shard, so that the documents of the
+  // first results load meanwhile. Only a guess, for a prefetch: the order shown is
+  // MiniSearch's. It scores exact and prefix matches as MiniSearch 7 does (BM25+ per field
+  // over distinct words, title boost 2, a prefix's weight 0.375 shrinking with the extra
+  // letters) and leaves typos out; a word in every title of the shard (the "in" of
+  // t/in_.json) says little, so rarer words starting the query word decide, as there.
+  // Plain loops: this runs once, before the engine's code is warm.
+  function likelyFirst(docs, terms) {
+    var count = docs.length;
+    var total = [0, 0];
+    var df = [new Map(), new Map()];
+    var candidates = [];
+    var all = (1 << terms.length) - 1;
+    for (var n = 0; n < count; n++) {
+      var fields = [docs[n].t, docs[n].a];
+      var found = 0;
+      var matches = [];  // [field, word, term] for each word starting a query word
+      for (var f = 0; f < 2; f++) {
+        var own = fields[f];
+        total[f] += own.length;
+        for (var i = 0; i < own.length; i++) {
+          var hit = false;
+          for (var q = 0; q < terms.length; q++) {
+            if (own[i].startsWith(terms[q])) { found |= 1 << q; hit = true; matches.push([f, own[i], terms[q]]); }
+          }
+          if (hit && own.indexOf(own[i]) === i) { df[f].set(own[i], (df[f].get(own[i]) || 0) + 1); }
+        }
+      }
+      if (found === all) { candidates.push({ doc: docs[n], matches: matches }); }
+    }
+    var best = [];  // the FIRST best so far, best first (no sort of every candidate)
+    for (var c = 0; c < candidates.length; c++) {
+      var doc = candidates[c].doc;
+      var score = 0;
+      var exact = 0;
+      for (var m = 0; m < candidates[c].matches.length; m++) {
+        var match = candidates[c].matches[m];
+        var field = match[0] ? doc.a : doc.t;
+        var word = match[1];
+        var term = match[2];
+        var freq = df[match[0]].get(word);
+        var idf = Math.log(1 + (count - freq + 0.5) / (freq + 0.5));
+        var weight = 1;
+        if (word === term) { exact |= 1 << terms.indexOf(term); }
+        else { weight = 0.375 * word.length / (word.length + 0.3 * (word.length - term.length)); }
+        // a repeated word counts once here (MiniSearch: its count in tf); titles seldom repeat one
+        var norm = 0.5 + 2.2 / (1 + 1.2 * (0.3 + 0.7 * field.length / (total[match[0]] / count || 1)));
+        score += (match[0] ? 1 : 2) * weight * idf * norm;
+      }
+      var hit = { id: doc.id, tier: exact === all ? 0 : 1, whole: whole(doc, terms.join(" ")), score: score };
+      var at = best.length;
+      while (at > 0 && before(hit, best[at - 1])) { at--; }
+      if (at < FIRST) { best.splice(at, 0, hit); best.length = Math.min(best.length, FIRST); }
+    }
+    return best.map(function (hit) { return hit.id; });
+  }
+
+  // 0 for a title (or alias) that is the query itself, word for word, else 1: it comes
+  // first among the exact matches ("margin" finds "Margin" before "Margin Marginalia",
+  // which MiniSearch scores higher for its extra prefix match)
+  function whole(doc, phrase) {
+    return doc.names.indexOf(phrase) >= 0 ? 0 : 1;
+  }
+
+  // whether hit a ranks above hit b: tier, the whole title, score, then id
+  function before(a, b) {
+    return (a.tier - b.tier || a.whole - b.whole || b.score - a.score || a.id - b.id) < 0;
   }
 
   function wordMatches(manifest, terms) {
@@ -173,6 +283,13 @@
     });
   }
 
+  // ask for the document files of these ids (a prefetch: withDocs takes them from there)
+  function askDocs(manifest, ids) {
+    new Set(ids.map(function (id) { return id >> manifest.bucket_bits; })).forEach(function (b) {
+      json(root + "d/" + b + ".json").catch(function () {});
+    });
+  }
+
   // the documents (title, URL, kind, meaning) of the given hits, from their slot files
   function withDocs(manifest, hits) {
     var buckets = Array.from(new Set(hits.map(function (h) { return h.id >> manifest.bucket_bits; })));
@@ -189,7 +306,13 @@
     var terms = words(query);
     if (!terms.length) { return Promise.resolve({ terms: terms, hits: [], rest: Promise.resolve([]) }); }
     return json(manifestUrl).then(function (manifest) {
-      return Promise.all([titleMatches(manifest, terms), wordMatches(manifest, terms)]).then(function (found) {
+      var titles = titleMatches(manifest, terms);
+      // when titles alone fill the first results, their documents are asked for at once,
+      // not after the word shards (which only add results below them)
+      titles.then(function (hits) {
+        if (hits.length >= FIRST) { askDocs(manifest, hits.slice(0, FIRST).map(function (h) { return h.id; })); }
+      }).catch(function () {});
+      return Promise.all([titles, wordMatches(manifest, terms)]).then(function (found) {
         var seen = new Set();
         var hits = found[0].concat(found[1]).filter(function (hit) {
           if (seen.has(hit.id)) { return false; }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SITES, build_in, generate_corpus
+from conftest import SITES, build_in, generate_corpus, page, write_site
 from glossary_site.render import search as search_index
 
 pytestmark = pytest.mark.browser
@@ -292,6 +292,135 @@ def test_split_title_shards_still_find_exact_prefix_and_misspelt_titles(tab, cor
     sizes = dict(zip(manifest["titles"], manifest["title_sizes"], strict=True))
     smallest = min((w.lower()[:3] for w in titles[0].split()), key=sizes.__getitem__)
     assert loaded == [f"{smallest}.json"]  # only the smallest of the words' title shards
+    assert tab.errors == []
+
+
+# a title shard past search.js's LIKELY (200 records), where it guesses the first results
+# and asks for their documents while MiniSearch indexes the shard
+ADJECTIVES = ["Blue", "Green", "Red", "Gold", "Iron", "Oak", "Pine", "Sand", "Salt", "Snow"]
+ADJECTIVES += ["Stone", "Sun", "Tin", "Wave", "Wind", "Wolf", "Yew", "Zinc", "Ash", "Birch"]
+ADJECTIVES += ["Clay", "Dawn", "Elm", "Fern"]
+NOUNS = ["Ledger", "Swap", "Pool", "Vault", "Bond", "Lock", "Gate", "Path", "Line", "Desk"]
+LARGE_SHARD_TITLES = [
+    "Margin",
+    "Margin Call",
+    "Margin Callback Rule",
+    "Marginal Cost",
+    "Margins and Margin Calls",
+    "Margins of Margin Debt",
+    "Margin Marginalia",
+    "Mark Price",
+    *(
+        # 240 titles holding "margin", of 2, 3 and 4 words
+        f"{adj} Margin"
+        if n == 0
+        else f"{adj} Margin {noun}"
+        if n < 5
+        else f"{adj} {noun} Margin Rule"
+        for adj in ADJECTIVES
+        for n, noun in enumerate(NOUNS)
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def large_shard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("browser") / "large"
+    files = {
+        f"content/definition/{title.lower().replace(' ', '-')}.md": page(
+            title, summary=f"What {title.lower()} means."
+        )
+        for title in LARGE_SHARD_TITLES
+    }
+    write_site(root, files)
+    build_in(root)
+    assert len(json.loads((root / "build/search/t/ma.json").read_text("utf-8"))) > 200
+    for url in serve(root / "build"):
+        yield url, root / "build"
+
+
+def shown_tiers(tab: object) -> list[int]:
+    return [
+        int(t)
+        for t in tab.locator("[role=option]").evaluate_all("os => os.map(o => o.dataset.tier)")
+    ]
+
+
+def test_a_large_title_shard_ranks_exact_then_prefix_then_typo(tab, large_shard):
+    url, _ = large_shard
+    tab.goto(url + "/")
+    found = search(tab, "margin")
+    assert found[0] == "Margin" and len(found) == 20
+    assert shown_tiers(tab) == [0] * 20  # more exact titles than the list holds
+    assert all("margin" in t.lower().split() for t in found)
+    found = search(tab, "margin call")
+    assert found[0] == "Margin Call"
+    assert set(found[1:]) == {"Margin Callback Rule", "Margins and Margin Calls"}
+    assert shown_tiers(tab) == [0, 1, 1]
+    # the same shard's index, built for the first query, serves the next ones
+    found = search(tab, "marginal")
+    assert found[0] == "Marginal Cost" and "Margin Marginalia" in found
+    assert search(tab, "margn call")[0] == "Margin Call"  # a typo: tier 2
+    assert shown_tiers(tab)[0] == 2
+    found = search(tab, "marg")
+    assert all(any(w.startswith("marg") for w in t.lower().split()) for t in found[:6])
+    assert set(shown_tiers(tab)) == {1}
+    assert tab.errors == []
+
+
+# logs, in order, the document files search.js asks for and MiniSearch's indexing and search
+LOG_DOCUMENTS_AND_ENGINE = """
+    window.events = [];
+    const fetch = window.fetch;
+    window.fetch = function (url, options) {
+        const path = new URL(url, location).pathname;
+        if (path.includes("/search/d/")) { window.events.push(path); }
+        return fetch.call(this, url, options);
+    };
+    let engine;
+    Object.defineProperty(window, "MiniSearch", {
+        configurable: true,
+        get() { return engine; },
+        set(value) {
+            for (const name of ["addAll", "search"]) {
+                const method = value.prototype[name];
+                value.prototype[name] = function (...args) {
+                    window.events.push(name);
+                    return method.apply(this, args);
+                };
+            }
+            engine = value;
+        },
+    });
+"""
+
+
+def test_a_large_title_shard_asks_for_the_first_results_documents_while_ranking(tab, large_shard):
+    url, out = large_shard
+    ids = {}
+    for bucket in (out / "search/d").glob("*.json"):
+        ids.update({doc["t"]: int(n) for n, doc in json.loads(bucket.read_text("utf-8")).items()})
+    bits = json.loads((out / "search/manifest.json").read_text("utf-8"))["bucket_bits"]
+    tab.add_init_script(LOG_DOCUMENTS_AND_ENGINE)
+    # "margins" (and "margin margins"): two exact titles, then typos, which the guess
+    # leaves out;
+    # "blue": the "bl" shard is small (MiniSearch ranks it in a few ms): no guess
+    for query in ["margin", "margin margins", "margins", "blue"]:
+        tab.goto(url + "/")
+        search(tab, query)
+        tab.wait_for_selector("[role=listbox][aria-busy=false]")
+        first = tab.locator("[role=option] .search-title").all_inner_texts()[:6]
+        tiers = shown_tiers(tab)[:6]
+        guessable = {
+            f"/search/d/{ids[t] >> bits}.json" for t, n in zip(first, tiers, strict=True) if n < 2
+        }
+        events = tab.evaluate("window.events")
+        early = set(events[: events.index("addAll")])
+        # the first results' documents were asked for before MiniSearch indexed the shard,
+        # and the guess was MiniSearch's order: the first files asked for are theirs
+        assert early == (guessable if query != "blue" else set()), query
+        documents = [e for e in events if e.startswith("/search/d/")]
+        assert len(documents) == len(set(documents)), query  # none twice
     assert tab.errors == []
 
 

@@ -5,6 +5,7 @@
     python benchmarks/search.py --entries 10000,50000
     python benchmarks/search.py --entries 10000 --pages-only
     python benchmarks/search.py --entries 50000 --site DIR/build --reps 3   # a built site
+    python benchmarks/search.py --site NEW/build --against OLD/build       # two, alternately
 
 For each size: generates the shared synthetic corpus, builds it cold (`--no-cache`,
 in-process, one worker per core) and prints
@@ -245,6 +246,7 @@ def run(
     site: Path | None = None,
     reps: int = 5,
     modes: tuple[str, ...] = ("cold", "warm"),
+    against: Path | None = None,
 ) -> None:
     print(f"\n== {entries:,} entries", flush=True)
     if site is None:
@@ -268,9 +270,12 @@ def run(
 
     # the static server runs in its own process, as a host's would: in this process its
     # threads waited for the interpreter lock held by the browser driver
-    server, base = static_server(out)
+    sites = [(out, *static_server(out))]
+    if against is not None:  # the same content, built otherwise (another search.js, ...)
+        sites.append((against, *static_server(against)))
+        print(f"against {against}: each query's runs alternate between the two sites")
     limit_bytes, limit_ms = TARGETS.get(entries, (None, None))
-    entry_page = base + "/" + largest_pages(out)["entry"][1].removesuffix("index.html")
+    entry_page = "/" + largest_pages(out)["entry"][1].removesuffix("index.html")
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -279,37 +284,49 @@ def run(
             print(f"{reps} runs each; ms: median (min-max); KB: largest; load average {load()}")
             print(
                 "query                          page   mode  KB gzip  ms to results"
-                "          expected found"
+                "          expected found" + ("  site" if against else "")
             )
-            worst = {mode: [0.0, 0.0] for mode in modes}
+            worst = {(n, mode): [0.0, 0.0] for n in range(len(sites)) for mode in modes}
             for label, query, expected in queries(out):
-                for page_name, url in (("home", base + "/"), ("entry", entry_page)):
+                for page_name, path in (("home", "/"), ("entry", entry_page)):
                     for mode in modes:
-                        runs = [measure(browser, out, base, url, query, mode) for _ in range(reps)]
-                        kb = max(r[0] for r in runs)
-                        times = sorted(r[1] for r in runs)
-                        ms = statistics.median(times)
-                        worst[mode] = [max(worst[mode][0], kb), max(worst[mode][1], ms)]
-                        hits = [expected in r[2] for r in runs]
-                        ok = "-" if not expected else ("yes" if all(hits) else "NO")
-                        print(
-                            f"{label:13} {query[:16]!r:18} {page_name:6} {mode:5} "
-                            f"{kb / 1000:7.1f}  {ms:6.0f} ({times[0]:.0f}-{times[-1]:.0f})"
-                            f"{'':8}{ok}",
-                            flush=True,
-                        )
+                        runs: list[list[tuple[int, float, list[str]]]] = [[] for _ in sites]
+                        for _ in range(reps):  # alternating: a load change hits both alike
+                            for n, (folder, _server, base) in enumerate(sites):
+                                runs[n].append(
+                                    measure(browser, folder, base, base + path, query, mode)
+                                )
+                        for n, site_runs in enumerate(runs):
+                            kb = max(r[0] for r in site_runs)
+                            times = sorted(r[1] for r in site_runs)
+                            ms = statistics.median(times)
+                            worst[n, mode] = [
+                                max(worst[n, mode][0], kb),
+                                max(worst[n, mode][1], ms),
+                            ]
+                            hits = [expected in r[2] for r in site_runs]
+                            ok = "-" if not expected else ("yes" if all(hits) else "NO")
+                            print(
+                                f"{label:13} {query[:16]!r:18} {page_name:6} {mode:5} "
+                                f"{kb / 1000:7.1f}  {ms:6.0f} ({times[0]:.0f}-{times[-1]:.0f})"
+                                f"{'':8}{ok:3}"
+                                + (f"    {'site' if n == 0 else 'against'}" if against else ""),
+                                flush=True,
+                            )
             browser.close()
     finally:
-        server.terminate()
-        server.wait()
+        for _folder, server, _base in sites:
+            server.terminate()
+            server.wait()
     print(f"load average after: {load()}")
-    for mode, (kb, ms) in worst.items():
+    for (n, mode), (kb, ms) in worst.items():
         verdict = ""
         if limit_bytes:
             met = kb <= limit_bytes and ms <= limit_ms
             verdict = f" (targets {limit_bytes / 1000:.0f} KB, {limit_ms:.0f} ms: "
             verdict += "met)" if met else "NOT met)"
-        print(f"worst {mode}: {kb / 1000:.1f} KB, median {ms:.0f} ms{verdict}")
+        name = ("site " if n == 0 else "against ") if against else ""
+        print(f"worst {name}{mode}: {kb / 1000:.1f} KB, median {ms:.0f} ms{verdict}")
 
 
 def main() -> None:
@@ -325,6 +342,12 @@ def main() -> None:
         "focused first, typed 0.5 s later), settled (typed 0.5 s after the load event)",
     )
     parser.add_argument(
+        "--against",
+        type=Path,
+        help="with --site: another output folder of the same content (another search.js, "
+        "say), measured alternately with it, each query's runs interleaved",
+    )
+    parser.add_argument(
         "--site",
         type=Path,
         help="measure this already built output folder (of a corpus of --entries entries) "
@@ -334,8 +357,12 @@ def main() -> None:
     modes = tuple(args.modes.split(","))
     if not set(modes) <= {"cold", "warm", "settled"}:
         parser.error(f"--modes: one or more of cold, warm, settled, not {args.modes!r}")
+    if args.against and not args.site:
+        parser.error("--against needs --site")
     if args.site:
-        run(int(args.entries), args.pages_only, args.site, args.site, args.reps, modes)
+        run(
+            int(args.entries), args.pages_only, args.site, args.site, args.reps, modes, args.against
+        )
         return
     where = Path(tempfile.mkdtemp(prefix="search-bench-"))
     try:

@@ -22,10 +22,8 @@
                   // and a browser opens 6 connections to a host at once over HTTP/1.1
   var WORD = /[\p{L}\p{N}]+/gu;
   var ASCII = /^[\x00-\x7f]*$/;
-  var LIKELY = 200;  // title shards past this many records: the likely first results'
-                     // documents are asked for while MiniSearch indexes the shard
   var files = {};
-  var engines = {};  // a title shard's MiniSearch index, built once per page
+  var shards = {};  // title shards, prepared once per page (titleShard)
   var engine = null;
   var sequence = 0;
   var active = -1;
@@ -100,21 +98,41 @@
     return keys.has(three) ? three : null;
   }
 
-  // a title shard's records, indexed once per page: the next query in the same shard
-  // (the next key typed, mostly) reuses the index. Each record's words are split once,
-  // for both the guess at the first results and MiniSearch.
-  function titleEngine(manifest, key, terms) {
-    if (!engines[key]) {
-      var shard = json(root + "t/" + key + ".json");
-      engines[key] = Promise.all([shard, loadEngine()]).then(function (loaded) {
-        var docs = loaded[0].map(function (r) {
+  // a title shard's records with their words split once (and each word's number of
+  // records per field), kept for the page's life; MiniSearch indexes it only when a query
+  // needs typos (withEngine), then keeps that index too
+  function titleShard(key) {
+    if (!shards[key]) {
+      shards[key] = json(root + "t/" + key + ".json").then(function (records) {
+        var total = [0, 0];
+        var df = [new Map(), new Map()];
+        var docs = records.map(function (r) {
           var title = tokens(r[1]);
           var aliases = (r[2] || []).map(function (alias) { return tokens(alias).join(" "); });
-          return { id: r[0], t: title, a: r[2] ? tokens(r[2].join(" ")) : [], names: [title.join(" ")].concat(aliases) };
+          var doc = { id: r[0], t: title, a: r[2] ? tokens(r[2].join(" ")) : [], names: [title.join(" ")].concat(aliases) };
+          doc.sizes = [doc.t, doc.a].map(function (own, f) {
+            var seen = distinct(own);
+            seen.forEach(function (w) { df[f].set(w, (df[f].get(w) || 0) + 1); });
+            total[f] += seen.length;
+            return seen.length;
+          });
+          return doc;
         });
-        if (docs.length > LIKELY) { askDocs(manifest, likelyFirst(docs, terms)); }
-        var byId = new Map(docs.map(function (doc) { return [doc.id, doc]; }));
-        var mini = new window.MiniSearch({
+        return { docs: docs, df: df, average: [total[0] / docs.length || 1, total[1] / docs.length || 1], mini: null };
+      });
+      shards[key].catch(function () { delete shards[key]; });
+    }
+    return shards[key];
+  }
+
+  function distinct(list) {
+    return list.filter(function (w, i) { return list.indexOf(w) === i; });
+  }
+
+  function withEngine(shard) {
+    return loadEngine().then(function () {
+      if (!shard.mini) {
+        shard.mini = new window.MiniSearch({
           fields: ["t", "a"],
           // the fields are word lists already; a query is split like the titles were
           stringifyField: function (list) { return list; },
@@ -122,12 +140,11 @@
           processTerm: function (term) { return term; },
           searchOptions: { tokenize: tokens }
         });
-        mini.addAll(docs);
-        return { mini: mini, byId: byId };
-      });
-      engines[key].catch(function () { delete engines[key]; });
-    }
-    return engines[key];
+        shard.mini.addAll(shard.docs);
+        shard.byId = new Map(shard.docs.map(function (doc) { return [doc.id, doc]; }));
+      }
+      return shard;
+    });
   }
 
   // a hit's tier from the title words MiniSearch matched (hit.terms): 0 if every query
@@ -144,8 +161,17 @@
     return worst;
   }
 
+  var SEARCH = {
+    boost: { t: 2 },
+    prefix: true,
+    fuzzy: function (term) { return term.length > 3 ? 0.2 : false; },
+    combineWith: "AND"
+  };
+
   // titles must hold every word (prefix or typo), so the smallest of the words' shards
-  // holds every title that can match: only that one is loaded
+  // holds every title that can match: only that one is loaded. When the exact and prefix
+  // matches alone fill the list, typos cannot show and they are the answer (plainMatches,
+  // ranked as MiniSearch ranks them); otherwise MiniSearch searches the shard, typos too.
   function titleMatches(manifest, terms) {
     var keys = new Set(manifest.titles);
     var sizes = new Map(manifest.titles.map(function (k, n) { return [k, manifest.title_sizes[n]]; }));
@@ -153,78 +179,107 @@
       .filter(function (k) { return k !== null; })
       .sort(function (a, b) { return sizes.get(a) - sizes.get(b); });
     if (!wanted.length) { return Promise.resolve([]); }
-    // the shard and the engine load side by side (the engine may still be on its way)
     var phrase = terms.join(" ");
-    return titleEngine(manifest, wanted[0], terms).then(function (engine) {
-      var hits = engine.mini.search(terms.join(" "), {
-        boost: { t: 2 },
-        prefix: true,
-        fuzzy: function (term) { return term.length > 3 ? 0.2 : false; },
-        combineWith: "AND"
+    return titleShard(wanted[0]).then(function (shard) {
+      var plain = plainMatches(shard, terms);
+      if (plain.count >= MAX) { return plain.best; }
+      // these lead the list whatever typos add: their documents load while MiniSearch works
+      if (plain.count >= FIRST) { askDocs(manifest, plain.best.slice(0, FIRST).map(function (h) { return h.id; })); }
+      return withEngine(shard).then(function () {
+        return shard.mini.search(phrase, SEARCH).map(function (hit) {
+          var doc = shard.byId.get(hit.id);
+          return { id: hit.id, tier: tier(terms, hit.terms), whole: whole(doc, phrase), score: hit.score, marks: hit.terms };
+        }).sort(function (a, b) { return before(a, b) ? -1 : 1; });
       });
-      return hits.map(function (hit) {
-        var doc = engine.byId.get(hit.id);
-        return { id: hit.id, tier: tier(terms, hit.terms), whole: whole(doc, phrase), score: hit.score, marks: hit.terms };
-      }).sort(function (a, b) { return before(a, b) ? -1 : 1; });
     });
   }
 
-  // The ids a large shard's ranking most likely puts first, guessed in a few ms while
-  // MiniSearch takes tens to index and rank the shard, so that the documents of the
-  // first results load meanwhile. Only a guess, for a prefetch: the order shown is
-  // MiniSearch's. It scores exact and prefix matches as MiniSearch 7 does (BM25+ per field
-  // over distinct words, title boost 2, a prefix's weight 0.375 shrinking with the extra
-  // letters) and leaves typos out; a word in every title of the shard (the "in" of
-  // t/in_.json) says little, so rarer words starting the query word decide, as there.
-  // Plain loops: this runs once, before the engine's code is warm.
-  function likelyFirst(docs, terms) {
+  // The titles holding every query word exactly or as a prefix (tiers 0 and 1), how many,
+  // and the best MAX of them ranked as titleMatches ranks MiniSearch's hits, with
+  // MiniSearch 7's own score (its executeQuerySpec and termResults): per field (title
+  // boost 2, aliases 1) and matched word, BM25+ (k 1.2, b 0.7, d 0.5) over distinct words,
+  // weighted 1 for the query word itself, 0.375 * len / (len + 0.3 * extra letters) for a
+  // word it starts, 0.45 * len / (len + edits) for a typo (words of 4+ letters, round(20%)
+  // edits). The same order as MiniSearch's for a fraction of the time: on the largest
+  // 10,000-entry shard (1,123 titles, "in") this pass takes a few ms where indexing and
+  // searching took 30-70 (see the README). Plain loops: this runs before any code is warm.
+  function plainMatches(shard, terms) {
+    var docs = shard.docs;
     var count = docs.length;
-    var total = [0, 0];
-    var df = [new Map(), new Map()];
-    var candidates = [];
     var all = (1 << terms.length) - 1;
+    var edits = terms.map(function (t) { return t.length > 3 ? Math.min(6, Math.round(t.length * 0.2)) : 0; });
+    var best = [];  // the MAX best so far, best first (no sort of every match)
+    var found = 0;
     for (var n = 0; n < count; n++) {
-      var fields = [docs[n].t, docs[n].a];
-      var found = 0;
-      var matches = [];  // [field, word, term] for each word starting a query word
+      var doc = docs[n];
+      var some = 0;
+      var exact = 0;
       for (var f = 0; f < 2; f++) {
-        var own = fields[f];
-        total[f] += own.length;
+        var own = f ? doc.a : doc.t;
         for (var i = 0; i < own.length; i++) {
-          var hit = false;
           for (var q = 0; q < terms.length; q++) {
-            if (own[i].startsWith(terms[q])) { found |= 1 << q; hit = true; matches.push([f, own[i], terms[q]]); }
+            if (own[i].startsWith(terms[q])) {
+              some |= 1 << q;
+              if (own[i] === terms[q]) { exact |= 1 << q; }
+            }
           }
-          if (hit && own.indexOf(own[i]) === i) { df[f].set(own[i], (df[f].get(own[i]) || 0) + 1); }
         }
       }
-      if (found === all) { candidates.push({ doc: docs[n], matches: matches }); }
-    }
-    var best = [];  // the FIRST best so far, best first (no sort of every candidate)
-    for (var c = 0; c < candidates.length; c++) {
-      var doc = candidates[c].doc;
+      if (some !== all) { continue; }
+      found++;
       var score = 0;
-      var exact = 0;
-      for (var m = 0; m < candidates[c].matches.length; m++) {
-        var match = candidates[c].matches[m];
-        var field = match[0] ? doc.a : doc.t;
-        var word = match[1];
-        var term = match[2];
-        var freq = df[match[0]].get(word);
-        var idf = Math.log(1 + (count - freq + 0.5) / (freq + 0.5));
-        var weight = 1;
-        if (word === term) { exact |= 1 << terms.indexOf(term); }
-        else { weight = 0.375 * word.length / (word.length + 0.3 * (word.length - term.length)); }
-        // a repeated word counts once here (MiniSearch: its count in tf); titles seldom repeat one
-        var norm = 0.5 + 2.2 / (1 + 1.2 * (0.3 + 0.7 * field.length / (total[match[0]] / count || 1)));
-        score += (match[0] ? 1 : 2) * weight * idf * norm;
+      var marks = [];
+      for (f = 0; f < 2; f++) {
+        own = f ? doc.a : doc.t;
+        for (i = 0; i < own.length; i++) {
+          var word = own[i];
+          if (own.indexOf(word) !== i) { continue; }  // once per distinct word, tf below
+          for (q = 0; q < terms.length; q++) {
+            var term = terms[q];
+            var weight = 0;
+            if (word === term) { weight = 1; }
+            else if (word.startsWith(term)) { weight = 0.375 * word.length / (word.length + 0.3 * (word.length - term.length)); }
+            else if (edits[q]) {
+              var d = distance(term, word, edits[q]);
+              if (d > 0 && d <= edits[q]) { weight = 0.45 * word.length / (word.length + d); }
+            }
+            if (!weight) { continue; }
+            var tf = 0;
+            for (var j = i; j < own.length; j++) { if (own[j] === word) { tf++; } }
+            var freq = shard.df[f].get(word);
+            var idf = Math.log(1 + (count - freq + 0.5) / (freq + 0.5));
+            var norm = 0.5 + tf * 2.2 / (tf + 1.2 * (0.3 + 0.7 * doc.sizes[f] / shard.average[f]));
+            score += weight * (f ? 1 : 2) * idf * norm;
+            if (marks.indexOf(word) < 0) { marks.push(word); }
+          }
+        }
       }
-      var hit = { id: doc.id, tier: exact === all ? 0 : 1, whole: whole(doc, terms.join(" ")), score: score };
+      var hit = { id: doc.id, tier: exact === all ? 0 : 1, whole: whole(doc, terms.join(" ")), score: score * terms.length, marks: marks };
       var at = best.length;
       while (at > 0 && before(hit, best[at - 1])) { at--; }
-      if (at < FIRST) { best.splice(at, 0, hit); best.length = Math.min(best.length, FIRST); }
+      if (at < MAX) { best.splice(at, 0, hit); best.length = Math.min(best.length, MAX); }
     }
-    return best.map(function (hit) { return hit.id; });
+    return { count: found, best: best };
+  }
+
+  // Levenshtein distance of a and b, or more than most once it must exceed it
+  function distance(a, b, most) {
+    if (Math.abs(a.length - b.length) > most) { return most + 1; }
+    var row = [];
+    for (var j = 0; j <= b.length; j++) { row.push(j); }
+    for (var i = 1; i <= a.length; i++) {
+      var previous = row[0];
+      row[0] = i;
+      var least = i;
+      for (j = 1; j <= b.length; j++) {
+        var here = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = here;
+        least = Math.min(least, row[j]);
+      }
+      if (least > most) { return most + 1; }
+    }
+    return row[b.length];
   }
 
   // 0 for a title (or alias) that is the query itself, word for word, else 1: it comes

@@ -1,8 +1,9 @@
 /* Search for glossary-site: the search box of any page becomes a WAI-ARIA combobox whose
    listbox shows results as you type; ?s= in any page's URL searches on load (the WebSite
    SearchAction target). The index is loaded in parts (render/search.py): a small
-   manifest, the title shards of the query's words (ranked by MiniSearch: exact, prefix,
-   then typo), the word shards for summary and body matches, and the document files of
+   manifest, the smallest title shard of the query's words (exact, prefix, then typo:
+   MiniSearch, or where exact and prefix matches fill the list, its formula without its
+   index), the word shards for summary and body matches, and the document files of
    the results shown: the first FIRST results show as soon as their documents are in, the
    others (up to MAX) are appended when theirs are. Nothing is fetched before the page's
    load event; then the manifest and the engine load at low priority (at once when the
@@ -206,6 +207,7 @@
   function plainMatches(shard, terms) {
     var docs = shard.docs;
     var count = docs.length;
+    if (terms.length > 30) { return { count: 0, best: [] }; }  // one bit a word below: MiniSearch then
     var all = (1 << terms.length) - 1;
     var edits = terms.map(function (t) { return t.length > 3 ? Math.min(6, Math.round(t.length * 0.2)) : 0; });
     var best = [];  // the MAX best so far, best first (no sort of every match)

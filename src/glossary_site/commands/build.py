@@ -393,11 +393,16 @@ def _check_output_location(root: Path, out: Path) -> None:
             )
 
 
-def _check_collisions(graph: SiteGraph, jobs: list[Any], site: LoadedSite) -> None:
-    """Two files for one output path, as case-insensitive or normalising hosts see paths."""
+def _check_collisions(
+    graph: SiteGraph, jobs: list[Any], site: LoadedSite, paths: list[str] | None = None
+) -> None:
+    """Two files for one output path, as case-insensitive or normalising hosts see paths.
+    `paths` are the jobs' output paths, when the caller has them."""
     from glossary_site.render import job_path
 
-    generated = {_host_key(job_path(graph, job)): job_path(graph, job) for job in jobs}
+    if paths is None:
+        paths = [job_path(graph, job) for job in jobs]
+    generated = {_host_key(path): path for path in paths}
     assets = {_host_key(item.path) for item in site.theme.assets}
     reserved = {_host_key(name) for name in (MARKER, JOURNAL, BACKUP)}
     seen: dict[str, SourceFile] = {}
@@ -427,22 +432,84 @@ def _check_collisions(graph: SiteGraph, jobs: list[Any], site: LoadedSite) -> No
             )
         if message:
             problems.append(Problem(f"static/{item.path}", 1, message, "output-collision"))
-    problems += _file_folder_clashes(_output_owners(graph, jobs, site))
-    problems += _shared_outputs(graph, jobs)
+    problems += _file_folder_clashes(_output_owners(graph, jobs, paths, site))
+    problems += _shared_outputs(graph, jobs, paths)
     if problems:
         raise ContentError(problems)
 
 
-def _shared_outputs(graph: SiteGraph, jobs: list[Any]) -> list[Problem]:
+@dataclass(frozen=True, slots=True)
+class CheckedPaths:
+    """The outputs of a build that passed the collision check, as hosts see them: what a
+    later build's check can start from (`check_collisions_since`)."""
+
+    static: tuple[str, ...]
+    assets: tuple[str, ...]
+    keys: dict[str, str]  # output path -> host key
+    owners: frozenset[str]  # host keys of the outputs, static and theme files
+    folders: frozenset[str]  # host keys of folders they are in (and maybe some that went)
+
+
+def check_collisions_since(
+    last: CheckedPaths | None,
+    graph: SiteGraph,
+    jobs: list[Any],
+    site: LoadedSite,
+    paths: list[str],
+) -> CheckedPaths:
+    """`_check_collisions` for a build whose static and theme files are those of `last`, a
+    build that passed it: a collision takes two paths, so with none among the old ones only
+    a new output path can make one (be another's host key, a file where another needs a
+    folder, or a folder where another is a file). The full check runs when a new path may;
+    it raises what it finds."""
+    static = tuple(item.path for item in site.static)
+    assets = tuple(item.path for item in site.theme.assets)
+    if last is None or (static, assets) != (last.static, last.assets):
+        _check_collisions(graph, jobs, site, paths)
+        return _checked(paths, static, assets)
+    known = last.keys
+    distinct = len(set(paths)) == len(paths)
+    added = {path: _host_key(path) for path in paths if path not in known}
+    if not added and distinct and len(paths) == len(known):
+        return last  # the same paths
+    new = set(added.values())
+    clear = (
+        distinct
+        and len(new) == len(added)
+        and new.isdisjoint(last.owners)
+        and new.isdisjoint(last.folders)
+        and not any(f in last.owners or f in new for k in new for f in _folders(k))
+    )
+    if not clear:
+        _check_collisions(graph, jobs, site, paths)
+        return _checked(paths, static, assets)
+    keys = {path: known.get(path) or added[path] for path in paths}
+    gone = {known[path] for path in known.keys() - keys.keys()}
+    folders = last.folders.union(*(_folders(k) for k in new))
+    return CheckedPaths(static, assets, keys, (last.owners - gone) | new, folders)
+
+
+def _checked(paths: list[str], static: tuple[str, ...], assets: tuple[str, ...]) -> CheckedPaths:
+    keys = {path: _host_key(path) for path in paths}
+    owners = frozenset([*keys.values(), *map(_host_key, static), *map(_host_key, assets)])
+    folders = frozenset().union(*(_folders(k) for k in owners))
+    return CheckedPaths(static, assets, keys, owners, folders)
+
+
+def _folders(key: str) -> list[str]:
+    """The folders a path is in: `a/b/c` is in `a` and `a/b`."""
+    parts = key.split("/")
+    return ["/".join(parts[:depth]) for depth in range(1, len(parts))]
+
+
+def _shared_outputs(graph: SiteGraph, jobs: list[Any], paths: list[str]) -> list[Problem]:
     """Two outputs at one path (as hosts see it): a nested page where a letter page of a
     split A-Z index goes (`definition/c/letter/`), or a redirect there. Reported at the
     author's file (a page, else the redirect's line) so the author can rename it."""
-    from glossary_site.render import job_path
-
     first: dict[str, Any] = {}
     problems = []
-    for job in sorted(jobs, key=lambda j: (j.kind, j.key, j.number)):
-        path = job_path(graph, job)
+    pairs = sorted(zip(jobs, paths, strict=True), key=lambda p: (p[0].kind, p[0].key, p[0].number))
+    for job, path in pairs:
         other = first.setdefault(_host_key(path), job)
         if other is job:
             continue
@@ -492,16 +559,13 @@ def _job_what(graph: SiteGraph, job: Any) -> str:
 
 
 def _output_owners(
-    graph: SiteGraph, jobs: list[Any], site: LoadedSite
+    graph: SiteGraph, jobs: list[Any], paths: list[str], site: LoadedSite
 ) -> dict[str, tuple[str, str]]:
     """Every output path as hosts see it -> (the path, the file it comes from: a page's
     file, static/..., or "" for what the build generates on its own)."""
-    from glossary_site.render import job_path
-
     owners: dict[str, tuple[str, str]] = {}
-    for job in jobs:
+    for job, path in zip(jobs, paths, strict=True):
         page = graph.pages.get(job.key) if job.kind in ("entry", "area", "resource") else None
-        path = job_path(graph, job)
         owners[_host_key(path)] = (path, page.path if page is not None else "")
     for item in site.theme.assets:
         owners.setdefault(_host_key(item.path), (item.path, ""))

@@ -8,25 +8,36 @@ from glossary_site._exports import lazy_exports
 
 if TYPE_CHECKING:
     from glossary_site.render.outputs import Job, job_path, plan
-    from glossary_site.render.renderer import Renderer, keyed, render_job, template_problems
+    from glossary_site.render.renderer import (
+        KeyMemo,
+        Renderer,
+        keyed,
+        output_keys,
+        render_job,
+        template_problems,
+    )
     from glossary_site.render.search import edited_search_jobs
 
 _EXPORTS = {
     "Job": "outputs",
+    "KeyMemo": "renderer",
     "Renderer": "renderer",
     "edited_search_jobs": "search",
     "job_path": "outputs",
     "keyed": "renderer",
+    "output_keys": "renderer",
     "plan": "outputs",
     "render_job": "renderer",
     "template_problems": "renderer",
 }
 __all__ = [
     "Job",
+    "KeyMemo",
     "Renderer",
     "edited_search_jobs",
     "job_path",
     "keyed",
+    "output_keys",
     "plan",
     "render_job",
     "template_problems",

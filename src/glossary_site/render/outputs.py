@@ -173,17 +173,22 @@ def shown_backlinks(graph: SiteGraph, entry_id: str) -> tuple[str, ...]:
 def links_pages(graph: SiteGraph, entry_id: str) -> int:
     """How many "What links here" pages an entry has: none unless its backlinks exceed
     the `referenced_by` setting."""
-    count = len(shown_backlinks(graph, entry_id))
-    if count <= graph.config.referenced_by:
-        return 0
-    return ceil(count / graph.config.per_page)
+    return links_page_count(graph.config, len(shown_backlinks(graph, entry_id)))
+
+
+def links_page_count(config: Any, backlinks: int) -> int:
+    """How many "What links here" pages an entry with this many backlinks has."""
+    return 0 if backlinks <= config.referenced_by else ceil(backlinks / config.per_page)
 
 
 def resource_pages(graph: SiteGraph, area_id: str) -> int:
     """How many /resource/<n>/ pages an area has: none unless its list exceeds per_page."""
-    count = len(graph.members.get(area_id, ()))
-    per_page = graph.config.per_page
-    return ceil(count / per_page) if count > per_page else 0
+    return resource_page_count(graph.config, len(graph.members.get(area_id, ())))
+
+
+def resource_page_count(config: Any, members: int) -> int:
+    """How many /resource/<n>/ pages an area with this many members has."""
+    return ceil(members / config.per_page) if members > config.per_page else 0
 
 
 def sitemap_files(graph: SiteGraph) -> int:

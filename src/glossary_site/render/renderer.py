@@ -22,7 +22,7 @@ from glossary_site.errors import ContentError, Problem
 from glossary_site.load import Theme
 from glossary_site.render.cards import ViewContext
 from glossary_site.render.outputs import Job, job_path
-from glossary_site.render.views import PAGE_KINDS
+from glossary_site.render.views import PAGE_KINDS, SOURCED
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,3 +205,58 @@ def job_key(salt: str, path: str, inputs: Any) -> str:
     """The key of an output: equal keys, equal bytes."""
     payload = marshal.dumps((path, inputs), 0)  # version 0: no back-references, canonical
     return hashlib.blake2b(payload, digest_size=20, key=salt.encode()[:64]).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMemo:
+    """The keys of one build's outputs, with what the keys of SOURCED kinds were made from:
+    the salt, the card digests, and per job its sources, path and key."""
+
+    salt: str = ""
+    digests: Mapping[str, bytes] = field(default_factory=dict)
+    made: dict[Job, tuple[Any, str, str]] = field(default_factory=dict)
+
+
+def output_keys(
+    renderer: Renderer, jobs: list[Job], memo: KeyMemo | None = None
+) -> tuple[list[tuple[str, str]], KeyMemo, int]:
+    """(path, key) of every job, the memo for the next call, and how many keys were
+    computed. With the last call's memo, a job of a SOURCED kind whose sources are equal
+    to those its key was made from, and none of whose listed cards changed since, keeps
+    its key and path: what it would compute is the same (views.SOURCED), so a title edit
+    re-keys the few dozen pages that list or link to the entry, not all 13,000."""
+    digests = renderer._digests
+    if memo is None or memo.salt != renderer.salt:
+        memo = KeyMemo()
+    before, old = memo.made, memo.digests
+    changed = {i for i, d in digests.items() if old.get(i) != d} | (old.keys() - digests.keys())
+    made: dict[Job, tuple[Any, str, str]] = {}
+    found: list[tuple[str, str]] = []
+    computed = 0
+    graph = renderer.graph
+    for job in jobs:
+        sourced = SOURCED.get(job.kind)
+        if sourced is None:
+            path, key, _ = keyed(renderer, job)
+            computed += 1
+            found.append((path, key))
+            continue
+        read, derive, fields = sourced
+        sources = read(graph, job)
+        last = before.get(job)
+        if (
+            last is not None
+            and last[0] == sources
+            and not (
+                changed
+                and (job.key in changed or any(not changed.isdisjoint(sources[f]) for f in fields))
+            )
+        ):
+            path, key = last[1], last[2]
+        else:
+            path = job_path(graph, job)
+            key = job_key(renderer.salt, path, derive(renderer, job, sources))
+            computed += 1
+        made[job] = (sources, path, key)
+        found.append((path, key))
+    return found, KeyMemo(renderer.salt, digests, made), computed

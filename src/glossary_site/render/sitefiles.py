@@ -13,6 +13,7 @@ from glossary_site import urls
 from glossary_site.render import search
 from glossary_site.render.cards import Inputs, View, ViewContext, ids_of, iso_date
 from glossary_site.render.outputs import SITEMAP_LIMIT, Job, job_path, sitemap_files, sitemap_paths
+from glossary_site.resolve import SiteGraph
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -103,9 +104,20 @@ def sitemap_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
     return View(job_path(ctx.graph, job), "sitemap.xml", context)
 
 
+def search_sources(graph: SiteGraph, job: Job) -> Inputs:
+    """A part of the search index: the value it writes (an update of the index keeps the
+    very object of every part it did not change)."""
+    return (search.part(graph, job.kind, job.key, job.number),)
+
+
 def search_inputs(ctx: ViewContext, job: Job) -> Inputs:
     """A part of the search index depends on what it holds, nothing else."""
-    return (search.part(ctx.graph, job.kind, job.key, job.number),)
+    return search_sources(ctx.graph, job)
+
+
+def search_derived(ctx: ViewContext, job: Job, sources: Inputs) -> Inputs:
+    """The inputs of a part of the index from its sources: the same."""
+    return sources
 
 
 def search_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:

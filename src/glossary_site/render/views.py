@@ -29,10 +29,10 @@ from glossary_site.render.outputs import (
     letter_page_path,
     letter_slice,
     letters,
+    links_page_count,
     links_pages,
     parent_pages,
-    resource_pages,
-    shown_backlinks,
+    resource_page_count,
     sort_title,
 )
 from glossary_site.resolve import SiteGraph, newest_first
@@ -111,24 +111,42 @@ def _common_blocks(ctx: ViewContext, trail: list[tuple[str, str]]) -> list[dict[
 # ---------------------------------------------------------- term, definition
 
 
+def entry_sources(graph: SiteGraph, job: Job) -> Inputs:
+    """All an entry page's inputs are made of besides card digests and settings: the page,
+    its body's key and the ids of what it lists (`entry_inputs` reads nothing else of the
+    graph, so equal sources and equal cards of these ids give an equal key)."""
+    page_id = job.key
+    return (
+        graph.pages[page_id],
+        graph.body_keys[page_id],
+        parent_pages(graph, page_id),  # the breadcrumbs of a nested page
+        graph.related.get(page_id, ()),
+        graph.glossary.get(page_id, ()),
+        graph.discover.get(page_id, ()),
+        graph.backlinks.get(page_id, ()),
+        graph.links.get(page_id, ()),  # the body's links: their cards feed the hover definitions
+    )
+
+
 def entry_inputs(ctx: ViewContext, job: Job) -> Inputs:
     """An entry page depends on itself and on the cards it lists."""
-    graph = ctx.graph
-    page = graph.pages[job.key]
-    related = [r for r in graph.related.get(page.id, ()) if not r.startswith("area/")]
-    backlinks = shown_backlinks(graph, page.id)
-    linked = _linked_entries(graph, page.id)
+    return _entry_inputs(ctx, job, entry_sources(ctx.graph, job))
+
+
+def _entry_inputs(ctx: ViewContext, job: Job, sources: Inputs) -> Inputs:
+    page, body_key, parents, related, glossary, discover, every, links = sources
+    backlinks = shown(every)
     return (
         page.digest,
-        graph.body_keys[page.id],
+        body_key,
         ctx.card_digest(page.id),
-        ctx.listed(parent_pages(graph, page.id)),  # the breadcrumbs of a nested page
-        ctx.listed(related),
-        ctx.listed(graph.glossary.get(page.id, ())),
-        ctx.listed(graph.discover.get(page.id, ())),
+        ctx.listed(parents),
+        ctx.listed(shown(related)),
+        ctx.listed(glossary),
+        ctx.listed(discover),
         ctx.listed(backlinks[: ctx.config.referenced_by]),
         len(backlinks),
-        ctx.listed(linked),  # the body's links: their cards feed the hover definitions
+        ctx.listed(shown(links)),
     )
 
 
@@ -199,17 +217,31 @@ def _parent_crumbs(ctx: ViewContext, ids: list[str]) -> list[tuple[str, str]]:
     return [(p.title, urls.page_path(p.kind, p.slug)) for p in pages]
 
 
+def links_sources(graph: SiteGraph, job: Job) -> Inputs:
+    """What a "What links here" page's inputs are made of: the entry, its parents and the
+    ids linking to it."""
+    return (
+        graph.pages[job.key],
+        parent_pages(graph, job.key),  # the breadcrumbs of a nested entry
+        graph.backlinks.get(job.key, ()),
+    )
+
+
 def links_inputs(ctx: ViewContext, job: Job) -> Inputs:
     """A "What links here" page depends on the entry's card and its slice of backlinks."""
-    graph = ctx.graph
-    backlinks = shown_backlinks(graph, job.key)
+    return _links_inputs(ctx, job, links_sources(ctx.graph, job))
+
+
+def _links_inputs(ctx: ViewContext, job: Job, sources: Inputs) -> Inputs:
+    _, parents, every = sources
+    backlinks = shown(every)
     per_page = ctx.config.per_page
     listed = backlinks[(job.number - 1) * per_page : job.number * per_page]
     return (
         ctx.card_digest(job.key),
-        ctx.listed(parent_pages(graph, job.key)),  # the breadcrumbs of a nested entry
+        ctx.listed(parents),
         job.number,
-        links_pages(graph, job.key),
+        links_page_count(ctx.config, len(backlinks)),
         len(backlinks),
         ctx.listed(listed),
     )
@@ -280,31 +312,45 @@ def _tips(ctx: ViewContext, listed: list[tuple[str, bytes]]) -> str:
 # ------------------------------------------------------------------- areas
 
 
+def area_sources(graph: SiteGraph, job: Job) -> Inputs:
+    """What an area page's inputs are made of: the area, its body's key, its parents, its
+    members and its facets' links."""
+    return (
+        graph.pages[job.key],
+        graph.body_keys[job.key],
+        parent_pages(graph, job.key),  # the breadcrumbs of a nested area
+        graph.members.get(job.key, ()),
+        graph.links.get(job.key, ()),  # the facets' links: hover definitions
+    )
+
+
 def area_inputs(ctx: ViewContext, job: Job) -> Inputs:
     """An area page (number 0) or resource page depends on the area and its listed slice."""
-    graph = ctx.graph
-    area = graph.pages[job.key]
-    members = graph.members.get(area.id, ())
+    return _area_inputs(ctx, job, area_sources(ctx.graph, job))
+
+
+def _area_inputs(ctx: ViewContext, job: Job, sources: Inputs) -> Inputs:
+    area, body_key, parents, members, links = sources
     per_page, n = ctx.config.per_page, job.number
     # the main page lists the newest per_page, like resource page 1; the rest is paginated
     start = (n - 1) * per_page if n else 0
     listed = members[start : start + per_page]
     return (
         area.digest,
-        graph.body_keys[area.id],
+        body_key,
         ctx.card_digest(area.id),
-        ctx.listed(parent_pages(graph, area.id)),  # the breadcrumbs of a nested area
+        ctx.listed(parents),
         n,
-        resource_pages(graph, area.id),
+        resource_page_count(ctx.config, len(members)),
         len(members),
         ctx.listed(listed),
-        ctx.listed(_linked_entries(graph, area.id)),  # the facets' links: hover definitions
+        ctx.listed(shown(links)),
     )
 
 
-def _linked_entries(graph: SiteGraph, page_id: str) -> list[str]:
-    """The terms and definitions a page's body links to (hover definitions are for entries)."""
-    return [t for t in graph.links.get(page_id, ()) if not t.startswith("area/")]
+def shown(ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The terms and definitions among some ids (lists of entries leave areas out)."""
+    return tuple([i for i in ids if not i.startswith("area/")])
 
 
 def area_view(ctx: ViewContext, job: Job, inputs: Inputs) -> View:
@@ -634,4 +680,26 @@ PAGE_KINDS: dict[
     "search_docs": (sitefiles.search_inputs, sitefiles.search_view),
     "redirect": (redirects.redirect_inputs, redirects.redirect_view),
     "redirects": (redirects.redirects_inputs, redirects.redirects_view),
+}
+
+
+Sources = Callable[[SiteGraph, Job], Inputs]
+Derived = Callable[[ViewContext, Job, Inputs], Inputs]
+_SEARCH = (sitefiles.search_sources, sitefiles.search_derived, ())
+
+# The kinds whose `inputs` are `derived(ctx, job, sources(graph, job))`, the many outputs of
+# a large site. `derived` reads nothing of the graph but the sources, plus the card
+# digests of the job's own page and of the ids in the sources' fields named here; the
+# output path is a function of the sources (the page) or of the job alone. So a rebuild
+# may reuse the last key of such a job while its sources are equal and none of those
+# cards changed (renderer.keys).
+SOURCED: dict[str, tuple[Sources, Derived, tuple[int, ...]]] = {
+    "entry": (entry_sources, _entry_inputs, (2, 3, 4, 5, 6, 7)),
+    "links": (links_sources, _links_inputs, (1, 2)),
+    "area": (area_sources, _area_inputs, (2, 3, 4)),
+    "resource": (area_sources, _area_inputs, (2, 3, 4)),
+    "search": _SEARCH,
+    "search_titles": _SEARCH,
+    "search_words": _SEARCH,
+    "search_docs": _SEARCH,
 }

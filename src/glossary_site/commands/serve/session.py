@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from glossary_site.commands.build import (
     BuildOptions,
-    _check_collisions,
+    CheckedPaths,
     analyse,
+    check_collisions_since,
 )
 from glossary_site.commands.serve.textedit import Built, text_edit
 from glossary_site.errors import ContentError, OutputError, Problem
@@ -95,6 +96,8 @@ class Session:
     _decoded: dict[str, Any] = field(default_factory=dict)  # frozen pages by cache key
     _built: Built | None = None  # the last good build's state, while it is current
     _unsettled: bool = False  # serving the last `glossary build`'s files: see `start`
+    _key_memo: Any = None  # the last build's output keys and what they were made of
+    _checked: CheckedPaths | None = None  # the outputs of the last build that passed
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -229,8 +232,9 @@ class Session:
         self._decoded = decoded.now
         site, graph = analysis.site, analysis.graph
         outputs = plan(graph)
-        _check_collisions(graph, outputs, site)
-        rendered, keys, redone, renderer = self._render(graph, site, outputs, progress, jobs)
+        renderer, found = self._keys(graph, site, outputs)
+        self._check_collisions(graph, outputs, site, [path for path, _ in found])
+        rendered, keys, redone = self._render(renderer, outputs, found, progress, jobs)
         copied = {item.path: item for item in [*site.static, *site.theme.assets]}
         previous = self.current
         changed = _changed(previous, rendered, keys, copied)
@@ -290,15 +294,10 @@ class Session:
         redone = len(changed - edit.gone)
         return Outcome(snapshot, frozenset(changed), redone, seconds, warnings, "", True)
 
-    def _render(
-        self,
-        graph: Any,
-        site: Any,
-        outputs: list[Any],
-        progress: Progress | None,
-        jobs: int | None,
-    ) -> tuple[dict[str, bytes], dict[str, str], int, Any]:
-        from glossary_site.render import Renderer, keyed, render_job
+    def _keys(self, graph: Any, site: Any, outputs: list[Any]) -> tuple[Any, list[tuple[str, str]]]:
+        """The renderer of this build and (path, key) of every output, reusing the last
+        build's keys where their inputs cannot have changed (render.output_keys)."""
+        from glossary_site.render import Renderer, output_keys
 
         # a page is a function of its inputs, the settings, the templates and this code
         salt = hashlib.blake2b(
@@ -306,13 +305,32 @@ class Session:
         ).hexdigest()
         renderer = Renderer(graph, theme=site.theme, salt=salt, _env=self._environment(site.theme))
         renderer.prepare(self._card_memo(salt))
+        found, self._key_memo, _ = output_keys(renderer, outputs, self._key_memo)
+        return renderer, found
+
+    def _check_collisions(
+        self, graph: Any, outputs: list[Any], site: Any, paths: list[str]
+    ) -> None:
+        """build.py's collision check, from the paths of the last build that passed it."""
+        checked, self._checked = self._checked, None
+        self._checked = check_collisions_since(checked, graph, outputs, site, paths)
+
+    def _render(
+        self,
+        renderer: Any,
+        outputs: list[Any],
+        found: list[tuple[str, str]],
+        progress: Progress | None,
+        jobs: int | None,
+    ) -> tuple[dict[str, bytes], dict[str, str], int]:
+        from glossary_site.render import render_job
+
         before = self.current
         built = self._last_build_output() if before is None else None
         rendered: dict[str, bytes] = {}
         keys: dict[str, str] = {}
         todo = []
-        for job in outputs:
-            path, key, _ = keyed(renderer, job)
+        for job, (path, key) in zip(outputs, found, strict=True):
             keys[path] = key
             if before is not None and before.keys.get(path) == key:
                 rendered[path] = before.rendered[path]
@@ -332,7 +350,7 @@ class Session:
         for result in parallel.iter_ordered(render_job, renderer, todo, workers, 32, advance):
             assert result.data is not None  # the renderer was given no previous keys
             rendered[result.path] = result.data
-        return rendered, keys, len(todo), renderer
+        return rendered, keys, len(todo)
 
     def _environment(self, theme: Any) -> Any:
         """The Jinja environment of these templates: compiled once, until they change."""

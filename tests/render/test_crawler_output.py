@@ -44,6 +44,35 @@ def _html_urls(out: Path) -> set[str]:
 # ------------------------------------------------------------------ sitemap
 
 
+@pytest.mark.parametrize("limit", [1, 5, 20, 29, 30, 31, 50_000])
+def test_the_plan_has_as_many_sitemap_files_as_the_urls_need(tmp_path, monkeypatch, limit):
+    """plan() counts the sitemap's URLs from its own jobs: the same count as sitemap_paths
+    lists, with letter pages, resource pages and "What links here" pages among them."""
+    from glossary_site.load import LoadOptions, load_site, scan_site
+    from glossary_site.resolve import resolve
+
+    monkeypatch.setattr(outputs, "SITEMAP_LIMIT", limit)
+    body = " ".join(f"[[Entry {n:02d}]]" for n in range(3))
+    settings = "name: T\nbase_url: https://glossary.test/\nper_page: 3\n"
+    settings += "index_page_size: 4\nreferenced_by: 2\n"
+    files = {"content/area/core.md": area("Core")}
+    for n in range(12):
+        files[f"content/definition/entry-{n:02d}.md"] = page(f"Entry {n:02d}", areas=["core"])
+    for n in range(3, 8):
+        files[f"content/term/t-{n}.md"] = page(f"T {n}", areas=["core"], body=body)
+    root = write_site(tmp_path / "site", files, settings)
+    loaded = load_site(scan_site(root, {}), LoadOptions())
+    assert loaded.site is not None
+    graph = resolve(loaded.site).graph
+    assert graph is not None
+    jobs = outputs.plan(graph)
+    kinds = {job.kind for job in jobs}
+    assert {"letter", "resource", "links"} <= kinds
+    count = len(outputs.sitemap_paths(graph))
+    expected = 1 if count <= limit else 1 + -(-count // limit)
+    assert sum(job.kind == "sitemap" for job in jobs) == expected == outputs.sitemap_files(graph)
+
+
 def test_sitemap_splits_into_an_index_past_the_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(outputs, "SITEMAP_LIMIT", 5)
     monkeypatch.setattr(sitefiles, "SITEMAP_LIMIT", 5)

@@ -38,16 +38,21 @@ def plan(graph: SiteGraph) -> list[Job]:
     jobs = [Job(*part) for part in search_jobs(graph)]
     jobs += [Job("feed"), Job("home"), Job("not_found"), Job("robots")]
     jobs += [Job("index", kind) for kind in urls.KINDS]
-    jobs += [Job("letter", key, n) for key, n in letter_pages(graph)]
-    jobs += [Job("sitemap", "", n) for n in range(sitemap_files(graph))]
+    letter_jobs = [Job("letter", key, n) for key, n in letter_pages(graph)]
+    pages: list[Job] = []
     areas = sorted(graph.areas, key=lambda a: -len(graph.members.get(a.id, ())))
     for area in areas:
-        jobs.append(Job("area", area.id))
-        jobs += [Job("resource", area.id, n) for n in range(1, resource_pages(graph, area.id) + 1)]
-        jobs.append(Job("area_feed", area.id))
-    jobs += [Job("entry", entry.id) for entry in graph.entries]
+        pages.append(Job("area", area.id))
+        pages += [Job("resource", area.id, n) for n in range(1, resource_pages(graph, area.id) + 1)]
+        pages.append(Job("area_feed", area.id))
+    pages += [Job("entry", entry.id) for entry in graph.entries]
     for entry in graph.entries:
-        jobs += [Job("links", entry.id, n) for n in range(1, links_pages(graph, entry.id) + 1)]
+        pages += [Job("links", entry.id, n) for n in range(1, links_pages(graph, entry.id) + 1)]
+    # the sitemap lists the home page, the indexes and these pages (sitemap_files)
+    listed = 1 + len(urls.KINDS) + len(letter_jobs) + sum(j.kind != "area_feed" for j in pages)
+    jobs += letter_jobs
+    jobs += [Job("sitemap", "", n) for n in range(sitemap_count(listed))]
+    jobs += pages
     jobs += [Job("redirect", old) for old in sorted(graph.redirects)]
     if graph.redirects:
         jobs.append(Job("redirects"))
@@ -59,10 +64,19 @@ def plan(graph: SiteGraph) -> list[Job]:
 _MEMO: dict[str, Any] = {}  # the last graph's letters: computed once, before workers fork
 
 
+_SORT_TITLES: dict[str, str] = {}  # a process that builds again sorts the same titles
+
+
 def sort_title(title: str) -> str:
     """Éclair sorts with the E's: accents are dropped for the order, not for display."""
-    decomposed = unicodedata.normalize("NFKD", title)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    found = _SORT_TITLES.get(title)
+    if found is None:
+        decomposed = unicodedata.normalize("NFKD", title)
+        found = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+        if len(_SORT_TITLES) > 1_000_000:  # titles of many edits: start again
+            _SORT_TITLES.clear()
+        _SORT_TITLES[title] = found
+    return found
 
 
 def first_letter(title: str) -> str:
@@ -162,12 +176,17 @@ def shown_backlinks(graph: SiteGraph, entry_id: str) -> tuple[str, ...]:
     """The terms and definitions linking to an entry, alphabetically by id."""
     memo = _MEMO.get("backlinks")
     if memo is None or memo[0] is not graph:
-        memo = _MEMO["backlinks"] = (graph, {})
-    found: dict[str, tuple[str, ...]] = memo[1]
+        # the last graph's, for a process that builds again: most backlinks are as they were
+        memo = _MEMO["backlinks"] = (graph, {}, memo[1] if memo is not None else {})
+    found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = memo[1]
     if entry_id not in found:
         every = graph.backlinks.get(entry_id, ())
-        found[entry_id] = tuple(b for b in every if not b.startswith("area/"))
-    return found[entry_id]
+        last = memo[2].get(entry_id)
+        if last is not None and last[0] == every:
+            found[entry_id] = last
+        else:
+            found[entry_id] = (every, tuple(b for b in every if not b.startswith("area/")))
+    return found[entry_id][1]
 
 
 def links_pages(graph: SiteGraph, entry_id: str) -> int:
@@ -201,6 +220,11 @@ def sitemap_files(graph: SiteGraph) -> int:
         + sum(links_pages(graph, e.id) for e in graph.entries)
         + sum(1 + resource_pages(graph, area.id) for area in graph.areas)
     )
+    return sitemap_count(count)
+
+
+def sitemap_count(count: int) -> int:
+    """How many sitemap files list this many URLs."""
     return 1 if count <= SITEMAP_LIMIT else 1 + ceil(count / SITEMAP_LIMIT)
 
 

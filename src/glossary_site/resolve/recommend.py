@@ -90,6 +90,7 @@ def _shape_digest(graph: SiteGraph) -> str:
     # and members sorted, so their order does not count): equal after a retitle or an
     # edit of text, and comparing costs a tenth of hashing
     if _SHAPE and _SHAPE[0] == inputs:
+        _SHAPE[0] = inputs  # the graph's own copies: the older equal ones can go
         return str(_SHAPE[1])
     facts = [
         (

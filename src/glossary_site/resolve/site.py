@@ -340,6 +340,7 @@ def _edges_around(
     """Every page's backlinks and every entry's neighbours."""
     inputs = (tuple(entries), related, links)
     if _EDGES and all(_same(a, b) for a, b in zip(_EDGES[0], inputs, strict=True)):
+        _EDGES[0] = inputs  # the graph's own copies: the older equal ones can go
         return _EDGES[1]
     backlinks = _backlinks(related, links)
     around = (backlinks, _neighbours(entries, related, links, backlinks))

@@ -162,26 +162,28 @@ _FACTS = st.tuples(
 )
 
 
+def _named(kind: str, slug: str, facts: tuple[Any, ...]) -> SimpleNamespace:
+    """A page with just what names are made of."""
+    title, aliases, auto_link, target = facts
+    return SimpleNamespace(
+        id=f"{kind}/{slug}",
+        kind=kind,
+        slug=slug,
+        title=title,
+        aliases=aliases,
+        auto_link=auto_link,
+        auto_link_target=target,
+    )
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), _FACTS), min_size=2))
 def test_name_tokens_kept_between_calls_equal_those_made_anew(sites):
     """name_tokens redoes only the tokens of pages whose names changed since its last call:
     after any sequence of sites, what it returns equals a computation from nothing."""
     for pages in sites:
-        site = SimpleNamespace(
-            areas=(),
-            entries=tuple(
-                SimpleNamespace(
-                    id=f"definition/{slug}",
-                    slug=slug,
-                    title=title,
-                    aliases=aliases,
-                    auto_link=auto_link,
-                    auto_link_target=target,
-                )
-                for slug, (title, aliases, auto_link, target) in sorted(pages.items())
-            ),
-        )
+        entries = [_named("definition", slug, facts) for slug, facts in sorted(pages.items())]
+        site = SimpleNamespace(areas=(), entries=tuple(entries))
         kept = name_tokens(site)
         bodies._TOKENS.clear()
         assert kept == name_tokens(site)
@@ -206,15 +208,8 @@ def test_the_automaton_a_process_updates_equals_one_made_anew(sites, exclude):
     config = SimpleNamespace(auto_link_areas=True, auto_link_exclude=exclude)
     for pages in sites:
         made = [
-            SimpleNamespace(
-                id=f"{kind}/{slug}",
-                kind=kind,
-                title=title,
-                aliases=aliases,
-                auto_link=auto_link,
-                auto_link_target=target,
-            )
-            for slug, (title, aliases, auto_link, target) in sorted(pages.items())
+            _named(kind, slug, facts)
+            for slug, facts in sorted(pages.items())
             for kind in (["area"] if slug == "e" else ["definition", "term"][: 1 + (slug == "a")])
         ]
         updated = bodies._updated_automaton(made, config)

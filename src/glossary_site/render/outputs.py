@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,19 +65,11 @@ def plan(graph: SiteGraph) -> list[Job]:
 _MEMO: dict[str, Any] = {}  # the last graph's letters: computed once, before workers fork
 
 
-_SORT_TITLES: dict[str, str] = {}  # a process that builds again sorts the same titles
-
-
+@functools.lru_cache(maxsize=1_000_000)  # a process that builds again sorts the same titles
 def sort_title(title: str) -> str:
     """Éclair sorts with the E's: accents are dropped for the order, not for display."""
-    found = _SORT_TITLES.get(title)
-    if found is None:
-        decomposed = unicodedata.normalize("NFKD", title)
-        found = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-        if len(_SORT_TITLES) > 1_000_000:  # titles of many edits: start again
-            _SORT_TITLES.clear()
-        _SORT_TITLES[title] = found
-    return found
+    decomposed = unicodedata.normalize("NFKD", title)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def first_letter(title: str) -> str:

@@ -25,7 +25,7 @@ import hashlib
 import html
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,15 +113,16 @@ def _name_automaton(pages: Sequence[Page], config: SiteConfig) -> Any:
 
     Every name is there (area mentions feed the Glossary box); only names of pages that
     may be targets (`_is_target`) and not in `auto_link_exclude` lead to a link."""
-    groups: dict[str, tuple[list[_Member], list[_Member]]] = defaultdict(lambda: ([], []))
+    groups: dict[tuple[str, int], list[_Member]] = defaultdict(list)
     for page in pages:
-        for key, slot, member in _members_of(page.id, _name_facts_of(page, config)):
-            groups[key][slot].append(member)
+        for named, member in _members_of(page.id, _name_facts_of(page, config)):
+            groups[named].append(member)
     excluded = {name_key(name) for name in config.auto_link_exclude}
     automaton = ahocorasick.Automaton()
-    for key in sorted(groups):
+    for key in sorted({key for key, _ in groups}):
         if len(key) >= 2:
-            automaton.add_word(key, _key_target(key, *groups[key], excluded))
+            titles, aliases = groups.get((key, 0), []), groups.get((key, 1), [])
+            automaton.add_word(key, _key_target(key, titles, aliases, excluded))
     if len(automaton) == 0:
         return None
     automaton.make_automaton()
@@ -138,12 +139,12 @@ def _name_facts_of(page: Page, config: SiteConfig) -> tuple[Any, ...]:
     )
 
 
-def _members_of(page_id: str, facts: tuple[Any, ...]) -> list[tuple[str, int, _Member]]:
-    """(name key, 0 for a title or 1 for an alias, member) of each name of a page."""
+def _members_of(page_id: str, facts: tuple[Any, ...]) -> list[tuple[tuple[str, int], _Member]]:
+    """((name key, 0 for a title or 1 for an alias), member) of each name of a page."""
     kind, title, aliases, always, target = facts
     return [
-        (name_key(title), 0, (page_id, kind, title, always, target)),
-        *((name_key(alias), 1, (page_id, kind, alias, always, target)) for alias in aliases),
+        ((name_key(title), 0), (page_id, kind, title, always, target)),
+        *(((name_key(alias), 1), (page_id, kind, alias, always, target)) for alias in aliases),
     ]
 
 
@@ -157,9 +158,42 @@ def _key_target(key: str, titles: list[_Member], aliases: list[_Member], exclude
     return name_target(key, [(m[2], m[3]) for m in every], target, areas)
 
 
-# The last automaton _updated_automaton made, with each page's name facts and each name
-# key's members: a retitle updates the keys of the pages whose names changed instead of
-# building the automaton of 20,000 names again.
+class _Grouped:
+    """What every page contributes (`members_of(page id, facts)`: (key, item) pairs),
+    grouped by key and kept between the calls of a process that builds again: an update
+    re-groups only the pages whose facts changed, and names the keys it touched."""
+
+    def __init__(self, members_of: Callable[[str, Any], list[tuple[Any, Any]]]):
+        self.members_of = members_of
+        self.facts: dict[str, Any] = {}
+        self.groups: dict[Any, list[Any]] = defaultdict(list)
+
+    def far_from(self, facts: dict[str, Any]) -> bool:
+        """Whether these pages are mostly others (another site): grouping anew is cheaper."""
+        return len(facts.keys() ^ self.facts.keys()) > len(facts) // 2 + 64
+
+    def update(self, facts: dict[str, Any]) -> set[Any]:
+        touched = set()
+        for page_id, then in self.facts.items():
+            if facts.get(page_id) != then:
+                for key, item in self.members_of(page_id, then):
+                    self.groups[key].remove(item)
+                    touched.add(key)
+        for page_id, now in facts.items():
+            if self.facts.get(page_id) != now:
+                for key, item in self.members_of(page_id, now):
+                    self.groups[key].append(item)
+                    touched.add(key)
+        for key in touched:
+            if not self.groups[key]:
+                del self.groups[key]
+        self.facts = facts
+        return touched
+
+
+# The last automaton _updated_automaton made, the excluded names it was made with, and
+# the members of each name key: a retitle updates the keys of the pages whose names
+# changed instead of building the automaton of 20,000 names again.
 _NAMES: dict[str, Any] = {}
 
 
@@ -170,43 +204,21 @@ def _updated_automaton(pages: Sequence[Page], config: SiteConfig) -> Any:
     excluded = {name_key(name) for name in config.auto_link_exclude}
     facts = {page.id: _name_facts_of(page, config) for page in pages}
     state = _NAMES
-    if (
-        not state
-        or state["excluded"] != excluded
-        or len(facts.keys() ^ state["facts"].keys()) > len(facts) // 2 + 64
-    ):
-        state.clear()
+    if not state or state["excluded"] != excluded or state["grouped"].far_from(facts):
         state.update(
-            excluded=excluded,
-            facts={},
-            groups=defaultdict(lambda: ([], [])),
-            automaton=ahocorasick.Automaton(),
+            excluded=excluded, grouped=_Grouped(_members_of), automaton=ahocorasick.Automaton()
         )
-    groups, before = state["groups"], state["facts"]
-    touched: set[str] = set()
-    for page_id, then in before.items():
-        if facts.get(page_id) != then:
-            for key, slot, member in _members_of(page_id, then):
-                groups[key][slot].remove(member)
-                touched.add(key)
-    for page_id, now in facts.items():
-        if before.get(page_id) != now:
-            for key, slot, member in _members_of(page_id, now):
-                groups[key][slot].append(member)
-                touched.add(key)
+    groups, automaton = state["grouped"].groups, state["automaton"]
+    touched = {key for key, _ in state["grouped"].update(facts)}
     order = {page.id: n for n, page in enumerate(pages)}
-    automaton = state["automaton"]
     for key in touched:
-        titles, aliases = groups[key]
+        titles, aliases = groups.get((key, 0), []), groups.get((key, 1), [])
         titles.sort(key=lambda m: order[m[0]])
         aliases.sort(key=lambda m: order[m[0]])
         if key in automaton:
             automaton.remove_word(key)
-        if not titles and not aliases:
-            del groups[key]
-        elif len(key) >= 2:
+        if (titles or aliases) and len(key) >= 2:
             automaton.add_word(key, _key_target(key, titles, aliases, excluded))
-    state["facts"] = facts
     if len(automaton) == 0:
         return None
     if touched or automaton.kind != ahocorasick.AHOCORASICK:
@@ -472,34 +484,18 @@ def name_tokens(site: LoadedSite) -> dict[str, str]:
     tokens of pages whose names changed (a retitle: a handful of 40,000)."""
     facts = {page.id: _name_facts(page) for page in [*site.areas, *site.entries]}
     state = _TOKENS
-    if not state or len(facts.keys() ^ state["facts"].keys()) > len(facts) // 2 + 64:
-        state.clear()
-        state.update(facts={}, owners=defaultdict(list), tokens={})
-    owners, tokens = state["owners"], state["tokens"]
-    touched: set[str] = set()
-    before = state["facts"]
-    for page_id in before.keys() - facts.keys():
-        touched.update(_drop_owners(owners, page_id, before[page_id]))
-    for page_id, now in facts.items():
-        then = before.get(page_id)
-        if then == now:
-            continue
-        if then is not None:
-            touched.update(_drop_owners(owners, page_id, then))
-        for token, owner in _owned(page_id, now):
-            owners[token].append(owner)
-            touched.add(token)
-    for token in touched:
-        if owners.get(token):
+    if not state or state["grouped"].far_from(facts):
+        state.update(grouped=_Grouped(_owned), tokens={})
+    owners, tokens = state["grouped"].groups, state["tokens"]
+    for token in state["grouped"].update(facts):
+        if token in owners:
             tokens[token] = _owners_digest(owners[token])
         else:
-            owners.pop(token, None)
             tokens.pop(token, None)
-    state["facts"] = facts
     return dict(tokens)  # a copy: the caller keeps it as the last build's
 
 
-# the last call's page facts, owners by token and token digests (see name_tokens)
+# the owners of each token (grouped by page) and the token digests of the last call
 _TOKENS: dict[str, Any] = {}
 
 
@@ -518,14 +514,6 @@ def _owned(page_id: str, facts: tuple[Any, ...]) -> list[tuple[str, tuple[Any, .
         (name_key(page_id), ("id", page_id)),
         (_PAGE + page_id, ("page", title)),
     ]
-
-
-def _drop_owners(owners: dict[str, list[Any]], page_id: str, facts: tuple[Any, ...]) -> set[str]:
-    dropped = set()
-    for token, owner in _owned(page_id, facts):
-        owners[token].remove(owner)
-        dropped.add(token)
-    return dropped
 
 
 def _owners_digest(found: list[tuple[Any, ...]]) -> str:
@@ -625,9 +613,7 @@ class _Finder:
             return False
         raw = name_key(text)
         plain = name_key(html.unescape(text.replace("\\", "")))
-        for _ in self.automaton.iter(f"{raw}\n{plain}"):
-            return True
-        return False
+        return self.found_in(f"{raw}\n{plain}")
 
 
 def _plain(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import marshal
@@ -10,7 +11,7 @@ from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from glossary_site.resolve.graph import SiteGraph
+from glossary_site.resolve.graph import SiteGraph, kept_while_equal
 from glossary_site.resolve.references import ref_key
 
 Mapper = Callable[[Callable[[Any, Any], Any], Any, Sequence[Any]], list[Any]]
@@ -84,57 +85,40 @@ def _shape_digest(graph: SiteGraph) -> str:
     """Everything discover_more reads but titles: the setting, entries in order, their
     edges, areas and dates, and each area's members."""
     dates = [(e.id, e.published.timestamp() if e.published else None) for e in graph.entries]
-    parts = (graph.config.discover_more, dates, graph.related, graph.neighbours)
-    inputs = (*parts, graph.entry_areas, graph.members)
-    # a process that builds again compares with the last inputs (dicts are read by entry
-    # and members sorted, so their order does not count): equal after a retitle or an
-    # edit of text, and comparing costs a tenth of hashing
-    if _SHAPE and _SHAPE[0] == inputs:
-        _SHAPE[0] = inputs  # the graph's own copies: the older equal ones can go
-        return str(_SHAPE[1])
-    facts = [
-        (
-            entry_id,
-            graph.related.get(entry_id, ()),
-            graph.neighbours.get(entry_id, ()),
-            graph.entry_areas.get(entry_id, ()),
-            published,
-        )
-        for entry_id, published in dates
-    ]
-    members = sorted(graph.members.items())
-    payload = marshal.dumps((graph.config.discover_more, facts, members), 0)  # v0: canonical
-    digest = hashlib.blake2b(payload, digest_size=20).hexdigest()
-    _SHAPE[:] = [inputs, digest]
-    return digest
+
+    def digest() -> str:
+        facts = [
+            (
+                entry_id,
+                graph.related.get(entry_id, ()),
+                graph.neighbours.get(entry_id, ()),
+                graph.entry_areas.get(entry_id, ()),
+                published,
+            )
+            for entry_id, published in dates
+        ]
+        members = sorted(graph.members.items())
+        payload = marshal.dumps((graph.config.discover_more, facts, members), 0)  # canonical
+        return hashlib.blake2b(payload, digest_size=20).hexdigest()
+
+    inputs = (graph.config.discover_more, dates, graph.related, graph.neighbours)
+    return kept_while_equal(_SHAPE, (*inputs, graph.entry_areas, graph.members), digest)
 
 
-_SHAPE: list[Any] = []  # the last inputs of _shape_digest and their digest
+_SHAPE: list[Any] = []  # kept_while_equal's memo of the last shape digest
 
 
 def _title_word_digests(graph: SiteGraph) -> list[str]:
     """Per entry, in entry order, a digest of the only thing of its title discover_more
     reads: its set of words (so a change of case or punctuation redoes nothing)."""
-    return [_title_word_digest(e.title) for e in graph.entries]
+    return [_title_words(e.title)[1] for e in graph.entries]
 
 
-_TITLE_WORDS: dict[str, tuple[frozenset[str], str]] = {}  # for a process that rebuilds
-
-
-def _title_word_digest(title: str) -> str:
-    return _title_words(title)[1]
-
-
+@functools.lru_cache(maxsize=200_000)  # a process that rebuilds sees the same titles
 def _title_words(title: str) -> tuple[frozenset[str], str]:
     """The words of a title as discover_more compares them, and a digest of them."""
-    found = _TITLE_WORDS.get(title)
-    if found is None:
-        if len(_TITLE_WORDS) > 200_000:
-            _TITLE_WORDS.clear()
-        words = frozenset(ref_key(title).split())
-        digest = hashlib.blake2b(" ".join(sorted(words)).encode(), digest_size=8).hexdigest()
-        found = _TITLE_WORDS[title] = (words, digest)
-    return found
+    words = frozenset(ref_key(title).split())
+    return words, hashlib.blake2b(" ".join(sorted(words)).encode(), digest_size=8).hexdigest()
 
 
 def title_reach(graph: SiteGraph, hood: Neighbourhood, changed: set[str]) -> set[str]:

@@ -11,6 +11,7 @@ each cached under the digests of what it reads.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
@@ -24,7 +25,7 @@ from glossary_site.markdown import (
 )
 from glossary_site.model import Entry
 from glossary_site.resolve.bodies import RenderedBodies, link_table, render_bodies, text_edited
-from glossary_site.resolve.graph import SiteGraph, newest_first
+from glossary_site.resolve.graph import SiteGraph, kept_while_equal, newest_first
 from glossary_site.resolve.recommend import (
     Mapper,
     discover_more,
@@ -211,16 +212,7 @@ def _changed_keys(before: Any, names: Any, index: RefIndex) -> set[str] | None:
         return None
 
 
-_KEYS: dict[str, tuple[str, ...]] = {}  # a reference's text -> its lookup keys
-
-
-def _lookup_keys(text: str) -> tuple[str, ...]:
-    keys = _KEYS.get(text)
-    if keys is None:
-        if len(_KEYS) > 100_000:
-            _KEYS.clear()
-        keys = _KEYS[text] = lookup_keys(text)
-    return keys
+_lookup_keys = functools.lru_cache(maxsize=100_000)(lookup_keys)  # by a reference's text
 
 
 def _problem_record(problem: Problem) -> tuple[Any, ...]:
@@ -326,10 +318,7 @@ def _graph(
     )
 
 
-# The last graph's edges around each page, for a process that builds again (glossary
-# serve): a retitle or an edit of text leaves the edges as they were, and comparing them
-# costs a tenth of deriving backlinks and neighbours anew.
-_EDGES: list[Any] = []
+_EDGES: list[Any] = []  # kept_while_equal's memo of the last graph's edges
 
 
 def _edges_around(
@@ -338,19 +327,12 @@ def _edges_around(
     links: dict[str, tuple[str, ...]],
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """Every page's backlinks and every entry's neighbours."""
-    inputs = (tuple(entries), related, links)
-    if _EDGES and all(_same(a, b) for a, b in zip(_EDGES[0], inputs, strict=True)):
-        _EDGES[0] = inputs  # the graph's own copies: the older equal ones can go
-        return _EDGES[1]
-    backlinks = _backlinks(related, links)
-    around = (backlinks, _neighbours(entries, related, links, backlinks))
-    _EDGES[:] = [inputs, around]
-    return around
 
+    def derived() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        backlinks = _backlinks(related, links)
+        return backlinks, _neighbours(entries, related, links, backlinks)
 
-def _same(a: Any, b: Any) -> bool:
-    """Equal, in the same order (the derived dicts follow their inputs' order)."""
-    return a == b and (not isinstance(a, dict) or list(a) == list(b))
+    return kept_while_equal(_EDGES, (tuple(entries), related, links), derived)
 
 
 GLOSSARY_MENTIONED = 3  # areas a body mentions that the Glossary box adds at most

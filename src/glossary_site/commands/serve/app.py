@@ -79,16 +79,22 @@ def serve(
         base = session.current.base_path if session.current else "/"
         url = url_of(options.host, server.port, base)
         reporter.ready(url, outcome)
-        if outcome.ok:
-            session.save_cache()
         if options.open_browser:
             import webbrowser
 
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        unsaved = outcome.ok
         if session.unsettled:
-            _settle(hub, session, reporter)
+            unsaved = _settle(hub, session, reporter) and unsaved
+        # Saving the cache takes up to a second at 10,000 entries: done in a quiet moment,
+        # it never holds up the rebuild of the next save in the editor
         for changes in watcher.changes():
-            _rebuild(hub, session, changes, reporter)
+            if changes:
+                # memos are saved after a successful build only (as `glossary build` does)
+                unsaved = _rebuild(hub, session, changes, reporter)
+            elif unsaved:
+                session.save_cache()
+                unsaved = False
     finally:
         hub.stop()
         if thread is not None:
@@ -96,7 +102,8 @@ def serve(
         server.server_close()
 
 
-def _rebuild(hub: Hub, session: Session, changes: list[Change], reporter: Reporter) -> None:
+def _rebuild(hub: Hub, session: Session, changes: list[Change], reporter: Reporter) -> bool:
+    """Rebuild after `changes`; whether it succeeded (and left memos to save)."""
     hub.rebuilding()
     try:
         outcome = session.build(touched=[path for _, path in changes])
@@ -105,19 +112,18 @@ def _rebuild(hub: Hub, session: Session, changes: list[Change], reporter: Report
         raise
     _publish(hub, outcome)
     reporter.rebuilt(describe(changes, session.root), outcome)
-    if outcome.ok:
-        session.save_cache()
+    return outcome.ok
 
 
-def _settle(hub: Hub, session: Session, reporter: Reporter) -> None:
+def _settle(hub: Hub, session: Session, reporter: Reporter) -> bool:
     """Load the site behind the files served from the last `glossary build`, while they
-    are served: requests do not wait, since what they are answered with does not change."""
+    are served: requests do not wait, since what they are answered with does not change.
+    Whether it succeeded."""
     outcome = session.settle()
     if not outcome.ok or outcome.changed:  # the files changed since: as after an edit
         _publish(hub, outcome)
         reporter.rebuilt("site loaded", outcome)
-    if outcome.ok:
-        session.save_cache()
+    return outcome.ok
 
 
 def _publish(hub: Hub, outcome: Outcome) -> Outcome:

@@ -21,6 +21,7 @@ SETTLE_MS = 50  # a batch ends after this long without a new change
 LONGEST_MS = 1600  # ... or after this long whatever happens (a 500-file checkout)
 POLL_SECONDS = 0.2  # how often the main thread looks up from waiting (Ctrl-C, stop)
 CHECK_MS = 1000  # how often the set of watched folders is looked at when all is quiet
+QUIET_SECONDS = 1.0  # without changes for this long after a batch: the quiet moment
 
 Change = tuple[str, str]  # ("added" | "modified" | "deleted", path relative to the root)
 
@@ -91,16 +92,25 @@ class Watcher:
             self._queue.put(batch)
         self._started.set()
 
-    def changes(self) -> Iterator[list[Change]]:
-        """Each batch (with any batches already waiting merged in) until `stop` is set."""
+    def changes(self, quiet: float = QUIET_SECONDS) -> Iterator[list[Change]]:
+        """Each batch (with any batches already waiting merged in) until `stop` is set,
+        and an empty batch once `quiet` seconds pass without changes after the start or
+        after a batch: the moment for work that should not delay the next rebuild."""
+        last = time.monotonic()
+        armed = True
         while not self.stop.is_set():
             try:
-                batch = self._queue.get(timeout=POLL_SECONDS)
+                batch = self._queue.get(timeout=min(POLL_SECONDS, quiet))
             except queue.Empty:
+                if armed and time.monotonic() - last >= quiet:
+                    armed = False
+                    yield []
                 continue
             while not self._queue.empty():
                 batch += self._queue.get()
             yield batch
+            last = time.monotonic()
+            armed = True
 
 
 def _folders(root: Path) -> tuple[tuple[str, int], ...]:

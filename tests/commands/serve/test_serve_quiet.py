@@ -1,0 +1,72 @@
+"""`glossary serve` saves its cache in a quiet moment, never between an edit and its
+rebuild: at 10,000 entries a save takes up to a second, which an author saving twice in a
+row would otherwise wait for."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from serve_preview import copy_basic, running_preview
+
+from conftest import page, write_site
+from glossary_site.commands.serve.session import Session
+from glossary_site.commands.serve.watch import Watcher
+
+
+def test_the_watcher_marks_each_quiet_moment_once(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site", {"content/definition/css.md": page("CSS")})
+    stop = threading.Event()
+    watcher = Watcher(root, stop)
+    watcher.start()
+    seen: list[tuple[float, list[tuple[str, str]]]] = []
+
+    def collect() -> None:
+        for batch in watcher.changes(quiet=0.4):
+            seen.append((time.monotonic(), batch))
+
+    thread = threading.Thread(target=collect, daemon=True)
+    thread.start()
+    try:
+        time.sleep(1.2)  # started, then quiet: one mark, not one per 0.4 s
+        assert [batch for _, batch in seen] == [[]]
+        edited = time.monotonic()
+        (root / "content/definition/css.md").write_text(page("CSS", body="Edited.\n"), encoding="utf-8")
+        time.sleep(1.5)
+        after = [(at, batch) for at, batch in seen[1:]]
+        assert [bool(batch) for _, batch in after] == [True, False], seen
+        assert after[1][0] - after[0][0] >= 0.4
+        assert after[0][0] >= edited
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def test_the_cache_is_saved_when_quiet_not_between_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_basic(tmp_path / "site")
+    saved_after: list[int] = []  # builds reported when each save began
+    real_save = Session.save_cache
+
+    with running_preview(root) as preview:
+        outcomes = preview.recorder.outcomes
+        monkeypatch.setattr(
+            Session,
+            "save_cache",
+            lambda self: (saved_after.append(len(outcomes)), real_save(self))[1],
+        )
+        saved_after.clear()  # a save of the first build may have begun already
+        path = "content/definition/premium.md"
+        original = (root / path).read_text(encoding="utf-8")
+        preview.recorder.wait_builds(preview.edit(path, original + "\nFirst edit.\n"))
+        preview.recorder.wait_builds(preview.edit(path, original + "\nSecond edit.\n"))
+        assert saved_after in ([], [1]), saved_after  # the first build's, if it was quiet
+        deadline = time.monotonic() + 10
+        while 3 not in saved_after and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert saved_after[-1:] == [3], saved_after
+    cache = root / ".glossary-cache"
+    assert any(p.name.startswith("pages-") for p in cache.iterdir())

@@ -3,6 +3,7 @@ it anew: the update must equal the index made from nothing, part for part, byte 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,36 @@ def test_edits_in_a_row_stay_equal_to_a_fresh_index(tmp_path):
         search._MEMO.clear()
         assert _parts(updated) == _parts(search.search_index(graph)), rel
         search._MEMO["state"] = state  # go on updating the kept state, not the fresh one
+
+
+def test_pages_of_the_very_same_objects_are_not_made_again_but_settings_count(tmp_path):
+    """A graph sharing its page objects with the last one (as glossary serve's are, for
+    unchanged files) is updated from the pages that are not the same objects; a change of
+    settings still remakes every document (the shared pages' URLs move with base_url)."""
+    root = write_site(tmp_path, FILES)
+    search._MEMO.clear()
+    graph = _graph(root)
+    search.search_index(graph)
+    edited = dataclasses.replace(graph.pages["definition/margin"], title="Initial Margin")
+    entries = tuple(edited if e.id == edited.id else e for e in graph.entries)
+    retitled = dataclasses.replace(graph, entries=entries, pages={**graph.pages, edited.id: edited})
+    assert search._MEMO["state"].changed_since(search.made_from(retitled)) == [edited.id]
+    updated = search.search_index(retitled)
+    search._MEMO.clear()
+    assert _parts(updated) == _parts(search.search_index(retitled))
+    assert '"Initial Margin"' in _parts(updated)["t/in"]
+
+    config = retitled.config
+    settings = {**config.model_dump(), "base_url": "https://x.test/sub/"}
+    moved = dataclasses.replace(retitled, config=type(config).model_validate(settings))
+    search.search_index(retitled)
+    updated = search.search_index(moved)
+    search._MEMO.clear()
+    assert _parts(updated) == _parts(search.search_index(moved))
+    assert '"/sub/definition/spread/"' in _parts(updated)["d/" + _bucket(updated, "Spread")]
+
+
+def _bucket(index: search.SearchIndex, title: str) -> str:
+    return next(
+        str(b) for b, docs in index.docs.items() if any(d["t"] == title for d in docs.values())
+    )

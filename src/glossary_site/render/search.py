@@ -25,6 +25,7 @@ output with its own key, so a one-change build rewrites only the parts that chan
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -87,30 +88,41 @@ def search_index(graph: SiteGraph) -> SearchIndex:
     """
     memo = _MEMO.get("index")
     if memo is None or memo[0] is not graph:
-        records = _records(graph)
         last = _MEMO.get("state")
+        made = made_from(graph)
         state = None
-        if last is not None and last.can_update(records, graph.config.title_separator):
-            state = last.updated(records)
+        if last is not None and last.can_update(made, graph.config):
+            state = last.updated(_records(graph, last.changed_since(made)), made)
         if state is None:
-            state = _State.build(records, graph.config.title_separator)
+            state = _State.build(_records(graph, made), graph.config, made)
         _MEMO["state"] = state
         memo = _MEMO["index"] = (graph, state.index)
     return memo[1]
 
 
-def _records(graph: SiteGraph) -> list[tuple[str, dict[str, Any], str]]:
-    """(page id, document, body words) of every area and entry."""
+def made_from(graph: SiteGraph) -> dict[str, tuple[Any, Any]]:
+    """What each page's record is made of besides the settings: the page and its body's
+    words (an area: its sections). A process that builds again gets the very same objects
+    for the pages whose files did not change, so records are made for the others alone."""
+    made: dict[str, tuple[Any, Any]] = {a.id: (a, graph.area_sections[a.id]) for a in graph.areas}
+    made.update((e.id, (e, graph.bodies[e.id])) for e in graph.entries)
+    return made
+
+
+def _records(graph: SiteGraph, ids: Iterable[str]) -> list[tuple[str, dict[str, Any], str]]:
+    """(page id, document, body words) of these areas and entries."""
     config = graph.config
     sep = config.title_separator
     found = []
-    for area in graph.areas:
-        sections = graph.area_sections[area.id]
-        teaser = f"{area.facets[0].name}{sep}{first_sentence(sections[1].text)}"
-        body = " ".join(part.words for part in sections)
-        found.append((area.id, _doc(config, area, teaser), body))
-    for entry in graph.entries:
-        found.append((entry.id, _doc(config, entry, entry.summary), graph.bodies[entry.id].words))
+    for page_id in ids:
+        page = graph.pages[page_id]
+        if page.kind == urls.AREA:
+            sections = graph.area_sections[page_id]
+            teaser = f"{page.facets[0].name}{sep}{first_sentence(sections[1].text)}"
+            body = " ".join(part.words for part in sections)
+            found.append((page_id, _doc(config, page, teaser), body))
+        else:
+            found.append((page_id, _doc(config, page, page.summary), graph.bodies[page_id].words))
     return found
 
 
@@ -153,7 +165,8 @@ def _page(n: int, doc: dict[str, Any], body: str) -> _Page:
 class _State:
     """The index with what it was made of, so the next graph's index can be an update."""
 
-    separator: str
+    config: Any  # the settings the documents were made with
+    made: dict[str, tuple[Any, Any]]  # made_from() of the graph the records came from
     size: int
     pages: dict[str, _Page]
     strong: dict[str, dict[int, int]]  # word -> id -> where (1 title, 2 summary)
@@ -161,7 +174,13 @@ class _State:
     index: SearchIndex
 
     @classmethod
-    def build(cls, records: list[tuple[str, dict[str, Any], str]], separator: str) -> _State:
+    def build(
+        cls,
+        records: list[tuple[str, dict[str, Any], str]],
+        config: Any,
+        made: dict[str, tuple[Any, Any]],
+    ) -> _State:
+        separator = config.title_separator
         ids, size = stable_ids([page_id for page_id, _, _ in records])
         pages = {page_id: _page(ids[page_id], doc, body) for page_id, doc, body in records}
         titles: dict[str, list[list[Any]]] = {}
@@ -182,25 +201,40 @@ class _State:
             postings = _kept(strong.get(word, {}), weak.get(word, []))
             shards.setdefault(shard_name(word, WORD_KEY), {})[word] = postings
         index = SearchIndex(_manifest(size, separator, titles, shards), titles, shards, docs)
-        return cls(separator, size, pages, strong, groups, index)
+        return cls(config, made, size, pages, strong, groups, index)
 
-    def can_update(self, records: list[tuple[str, dict[str, Any], str]], separator: str) -> bool:
+    def can_update(self, made: dict[str, tuple[Any, Any]], config: Any) -> bool:
         """Whether the same pages are indexed with the same settings (ids stay put)."""
         return (
-            separator == self.separator
-            and len(records) == len(self.pages)
-            and all(page_id in self.pages for page_id, _, _ in records)
+            config == self.config
+            and len(made) == len(self.pages)
+            and all(page_id in self.pages for page_id in made)
         )
 
-    def updated(self, records: list[tuple[str, dict[str, Any], str]]) -> _State:
-        """The state for the same pages with some documents or bodies changed."""
+    def changed_since(self, made: dict[str, tuple[Any, Any]]) -> list[str]:
+        """The pages not made of the very objects the last records were made of."""
+        last = self.made
+        return [
+            page_id
+            for page_id, sources in made.items()
+            if not all(a is b for a, b in zip(sources, last[page_id], strict=True))
+        ]
+
+    def updated(
+        self,
+        records: list[tuple[str, dict[str, Any], str]],
+        made: dict[str, tuple[Any, Any]] | None = None,
+    ) -> _State:
+        """The state for the same pages with some documents or bodies changed (those in
+        `records`; `made`: what the pages are now made of, when that changed)."""
         changed = [
             (self.pages[page_id], _page(self.pages[page_id].n, doc, body))
             for page_id, doc, body in records
             if self.pages[page_id].doc != doc or self.pages[page_id].body != body
         ]
+        made = self.made if made is None else made
         if not changed:
-            return self
+            return self if made is self.made else dataclasses.replace(self, made=made)
         pages = dict(self.pages)
         strong = dict(self.strong)
         old_index = self.index
@@ -230,22 +264,25 @@ class _State:
                 else:
                     strong.pop(word, None)
             touched_words |= strong_words | (old.body_words ^ new.body_words)
+        edited = {new.n for _, new in changed}
         for key in touched_titles:
             # a group's shards (one, or its split) are replaced as a whole
             for name in _split_titles({key: groups.get(key, [])}):
                 titles.pop(name, None)
-            listed = [p for p in pages.values() if key in p.keys]
-            found_titles = sorted((p.title_record() for p in listed), key=lambda r: r[0])
+            kept = [r for r in groups.get(key, []) if r[0] not in edited]
+            now = [new.title_record() for _, new in changed if key in new.keys]
+            found_titles = sorted(kept + now, key=lambda r: r[0])
             if found_titles:
                 groups[key] = found_titles
                 titles.update(_split_titles({key: found_titles}))
             else:
                 groups.pop(key, None)
         titles = dict(sorted(titles.items()))
+        holding = _holding(pages.values(), touched_words)
         for word in touched_words:
             key = shard_name(word, WORD_KEY)
             shard = dict(shards.get(key, {}))
-            body_ids = sorted(p.n for p in pages.values() if word in p.body_words)
+            body_ids = sorted(holding[word])
             limit = BODY_POSTINGS + len(strong.get(word, ()))
             postings = _kept(strong.get(word, {}), body_ids[:limit])
             if postings:
@@ -256,9 +293,19 @@ class _State:
                 shards[key] = dict(sorted(shard.items()))
             else:
                 shards.pop(key, None)
-        manifest = _manifest(self.size, self.separator, titles, shards)
+        manifest = _manifest(self.size, self.config.title_separator, titles, shards)
         index = SearchIndex(manifest, titles, shards, docs)
-        return _State(self.separator, self.size, pages, strong, groups, index)
+        return _State(self.config, made, self.size, pages, strong, groups, index)
+
+
+def _holding(pages: Iterable[_Page], found: set[str]) -> dict[str, list[int]]:
+    """The ids of the pages whose bodies hold each of these words, in one pass over the
+    pages (a set intersection each) rather than one pass per word."""
+    holding: dict[str, list[int]] = {word: [] for word in found}
+    for page in pages:
+        for word in found.intersection(page.body_words):
+            holding[word].append(page.n)
+    return holding
 
 
 def _by_id(docs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from serve_preview import copy_basic, running_preview
 
 from conftest import page, write_site
 from glossary_site.commands.serve.session import Session
 from glossary_site.commands.serve.watch import Watcher
+from serve_preview import copy_basic, running_preview
 
 
 def test_the_watcher_marks_each_quiet_moment_once(tmp_path: Path) -> None:
@@ -33,7 +33,9 @@ def test_the_watcher_marks_each_quiet_moment_once(tmp_path: Path) -> None:
         time.sleep(1.2)  # started, then quiet: one mark, not one per 0.4 s
         assert [batch for _, batch in seen] == [[]]
         edited = time.monotonic()
-        (root / "content/definition/css.md").write_text(page("CSS", body="Edited.\n"), encoding="utf-8")
+        (root / "content/definition/css.md").write_text(
+            page("CSS", body="Edited.\n"), encoding="utf-8"
+        )
         time.sleep(1.5)
         after = [(at, batch) for at, batch in seen[1:]]
         assert [bool(batch) for _, batch in after] == [True, False], seen

@@ -73,6 +73,52 @@ def test_the_plan_has_as_many_sitemap_files_as_the_urls_need(tmp_path, monkeypat
     assert sum(job.kind == "sitemap" for job in jobs) == expected == outputs.sitemap_files(graph)
 
 
+SITEMAP_EDITS = [
+    # (file, old, new, what becomes of the list: kept, changed, or made again the same)
+    ("content/definition/entry-06.md", 'title: "Entry 06"', 'title: "Renamed 06"', "kept"),
+    ("content/definition/entry-02.md", "10:00:00+00:00", "11:00:00+01:00", "changed"),
+    ("content/definition/entry-03.md", 'title: "Entry 03"', 'title: "E 03"\nslug: e3', "changed"),
+    ("content/term/t-3.md", "[[Entry 00]]", "[[Entry 00]] [[Entry 04]]", "made again"),
+    ("content/term/t-4.md", "[[Entry 00]]", "[[Entry 00]] [[Entry 04]]", "made again"),
+    ("content/term/t-5.md", "[[Entry 00]]", "[[Entry 00]] [[Entry 04]]", "changed"),
+    ("content/definition/entry-05.md", "areas:", "aliases: [Five]\nareas:", "kept"),
+]
+
+
+def test_a_kept_sitemap_list_equals_a_fresh_one_after_each_edit(tmp_path):
+    """sitemap_paths keeps the last graph's list while what it is made of is equal (glossary
+    serve): after each edit it equals the list made anew, and it is kept after a retitle."""
+    from glossary_site.load import LoadOptions, load_site, scan_site
+    from glossary_site.resolve import resolve
+
+    body = " ".join(f"[[Entry {n:02d}]]" for n in range(2))
+    settings = "name: T\nbase_url: https://glossary.test/\nper_page: 3\nreferenced_by: 2\n"
+    files = {"content/area/core.md": area("Core")}
+    for n in range(8):
+        files[f"content/definition/entry-{n:02d}.md"] = page(f"Entry {n:02d}", areas=["core"])
+    for n in range(3, 6):
+        files[f"content/term/t-{n}.md"] = page(f"T {n}", areas=["core"], body=body)
+    root = write_site(tmp_path / "site", files, settings)
+
+    def graph():
+        loaded = load_site(scan_site(root, {}), LoadOptions())
+        assert loaded.site is not None
+        return resolve(loaded.site).graph
+
+    last = outputs.sitemap_paths(graph())
+    for rel, old, new, becomes in SITEMAP_EDITS:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, rel
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        now = graph()
+        kept = outputs.sitemap_paths(now)
+        assert kept == outputs._sitemap_paths(now), rel
+        assert (kept is last) == (becomes == "kept"), rel
+        assert (kept != last) == (becomes == "changed"), rel  # a third links page
+        last = kept
+
+
 def test_sitemap_splits_into_an_index_past_the_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(outputs, "SITEMAP_LIMIT", 5)
     monkeypatch.setattr(sitefiles, "SITEMAP_LIMIT", 5)

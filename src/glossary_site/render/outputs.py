@@ -11,7 +11,7 @@ from typing import Any
 
 from glossary_site import urls
 from glossary_site.render.search import part_path, search_jobs
-from glossary_site.resolve import SiteGraph
+from glossary_site.resolve import SiteGraph, kept_while_equal
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
 
@@ -222,7 +222,22 @@ def sitemap_count(count: int) -> int:
 
 
 def sitemap_paths(graph: SiteGraph) -> list[tuple[str, str]]:
-    """Every page's site path with its last modification (ISO 8601), in sitemap order."""
+    """Every page's site path with its last modification (ISO 8601), in sitemap order.
+
+    A process that builds again (glossary serve) keeps the last list while what it is made
+    of is equal: pages' ids, slugs and dates (with their offsets, which equal instants
+    ignore), the letter pages, areas' members, backlinks, redirects and settings. A
+    retitle changes none of them, and comparing costs a tenth of making the list."""
+    pages = [*graph.areas, *graph.entries]
+    dates = [(p.id, p.slug, p.modified, p.modified and p.modified.utcoffset()) for p in pages]
+    inputs = (graph.config, dates, letter_pages(graph), graph.members, graph.backlinks)
+    return kept_while_equal(_SITEMAP, (*inputs, graph.redirects), lambda: _sitemap_paths(graph))
+
+
+_SITEMAP: list[Any] = []  # kept_while_equal's memo of the last sitemap list
+
+
+def _sitemap_paths(graph: SiteGraph) -> list[tuple[str, str]]:
     stamp = _lastmod([p.modified for p in graph.pages.values()])
     found = [("", stamp)] + [(urls.index_path(k), stamp) for k in urls.KINDS]
     found += [(letter_page_path(graph, key, n), stamp) for key, n in letter_pages(graph)]

@@ -542,7 +542,7 @@ def _untouched(
             continue
         probe = _probe(page, site)
         if probe is not None:  # plain text: the probe is what mentions_any would search
-            if not (finder.may_be_in(probe) and finder.found_in(probe)):
+            if not (finder.may_be_in_bytes(probe) and finder.found_in(probe.decode("ascii"))):
                 found.append(page)
         elif not finder.mentions_any(_page_text(page, site)):
             found.append(page)
@@ -559,16 +559,17 @@ def _untouched(
 _PROBES: dict[str, bytes | None] = {}
 
 
-def _probe(page: Page, site: LoadedSite) -> str | None:
+def _probe(page: Page, site: LoadedSite) -> bytes | None:
+    """The page's text in name_key's form as ASCII bytes, or None when it is not plain."""
     if page.digest in _PROBES:
         kept = _PROBES[page.digest]
-        return None if kept is None else lz4.block.decompress(kept).decode("ascii")
+        return None if kept is None else lz4.block.decompress(kept)
     text = _page_text(page, site)
-    probe = name_key(text) if _plain(text) else None
+    probe = name_key(text).encode("ascii") if _plain(text) else None
     if page.digest:
         if len(_PROBES) > 100_000:
             _PROBES.clear()
-        _PROBES[page.digest] = None if probe is None else lz4.block.compress(probe.encode())
+        _PROBES[page.digest] = None if probe is None else lz4.block.compress(probe)
     return probe
 
 
@@ -586,6 +587,13 @@ class _Finder:
 
     def __init__(self, names: list[str]):
         self.pieces = [name.split() for name in names]
+        # longest first: the likeliest to be missing, so most bodies stop at one test; a
+        # name with other letters than ASCII is never in an ASCII text
+        self.ascii_pieces = [
+            sorted((p.encode() for p in pieces), key=len, reverse=True)
+            for pieces in self.pieces
+            if all(p.isascii() for p in pieces)
+        ]
         self.automaton = None
         if names:
             self.automaton = ahocorasick.Automaton()
@@ -599,6 +607,16 @@ class _Finder:
         return self.automaton is not None and any(
             all(p in lowered for p in pieces) for pieces in self.pieces
         )
+
+    def may_be_in_bytes(self, lowered: bytes) -> bool:
+        """may_be_in for a lower-cased plain ASCII text as bytes."""
+        for pieces in self.ascii_pieces:
+            for piece in pieces:
+                if piece not in lowered:
+                    break
+            else:
+                return True
+        return False
 
     def found_in(self, key: str) -> bool:
         """Whether a text in name_key's form holds one of the names."""

@@ -72,3 +72,37 @@ def test_the_cache_is_saved_when_quiet_not_between_edits(
         assert saved_after[-1:] == [3], saved_after
     cache = root / ".glossary-cache"
     assert any(p.name.startswith("pages-") for p in cache.iterdir())
+
+
+def test_a_burst_of_writes_is_one_batch(tmp_path: Path) -> None:
+    """A `git checkout` of hundreds of files, or an editor's write and rename, arrives as
+    one batch: one rebuild."""
+    root = write_site(tmp_path / "site", {"content/definition/css.md": page("CSS")})
+    stop = threading.Event()
+    watcher = Watcher(root, stop)
+    watcher.start()
+    batches: list[list[tuple[str, str]]] = []
+
+    def collect() -> None:
+        batches.extend(batch for batch in watcher.changes(quiet=60) if batch)
+
+    thread = threading.Thread(target=collect, daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.3)
+        for n in range(300):
+            (root / f"content/definition/d-{n}.md").write_text(page(f"D {n}"), encoding="utf-8")
+        saved = root / "content/definition/.css.md.swp"
+        saved.write_text(page("CSS", body="Saved.\n"), encoding="utf-8")
+        saved.replace(root / "content/definition/css.md")
+        deadline = time.monotonic() + 10
+        while not batches and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # a second batch would have come by now
+    finally:
+        stop.set()
+        thread.join(5)
+    assert len(batches) == 1, [len(b) for b in batches]
+    paths = {path for _, path in batches[0]}
+    assert {f"content/definition/d-{n}.md" for n in range(300)} <= paths
+    assert "content/definition/css.md" in paths

@@ -10,8 +10,9 @@ from math import ceil
 from typing import Any
 
 from glossary_site import urls
+from glossary_site.memo import kept_while_equal
 from glossary_site.render.search import part_path, search_jobs
-from glossary_site.resolve import SiteGraph, kept_while_equal
+from glossary_site.resolve import SiteGraph
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from glossary_site._exports import lazy_exports
 
 if TYPE_CHECKING:
-    from glossary_site.resolve.graph import SiteGraph, kept_while_equal, newest_first
+    from glossary_site.resolve.graph import SiteGraph, newest_first
     from glossary_site.resolve.recommend import discover_more
     from glossary_site.resolve.references import RefIndex, plural_variants, ref_key
     from glossary_site.resolve.site import link_table, resolve, text_edit
@@ -16,7 +16,6 @@ _EXPORTS = {
     "RefIndex": "references",
     "SiteGraph": "graph",
     "discover_more": "recommend",
-    "kept_while_equal": "graph",
     "link_table": "site",
     "newest_first": "graph",
     "plural_variants": "references",
@@ -28,7 +27,6 @@ __all__ = [
     "RefIndex",
     "SiteGraph",
     "discover_more",
-    "kept_while_equal",
     "link_table",
     "newest_first",
     "plural_variants",

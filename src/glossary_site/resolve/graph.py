@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from glossary_site.markdown import RenderedBody
 from glossary_site.model import Area, Entry, Page, SiteConfig
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +36,3 @@ def newest_first(page: Page) -> tuple:
     """Sort key: newest published first, undated pages last, then by id for a stable order."""
     published = page.published
     return (published is None, -published.timestamp() if published else 0.0, page.id)
-
-
-def kept_while_equal(memo: list[Any], inputs: tuple[Any, ...], make: Callable[[], T]) -> T:
-    """make(), or what it gave last time (`memo`: [inputs, value]) when the inputs are
-    equal and dicts among them in the same order (what is derived from a dict follows
-    its order). For a process that builds again (glossary serve): after a retitle or an
-    edit of text most of the graph's edges are as they were, and comparing them costs a
-    tenth of deriving from them again."""
-    if memo and all(_same(a, b) for a, b in zip(memo[0], inputs, strict=True)):
-        memo[0] = inputs  # the graph's own copies: the older equal ones can go
-        return memo[1]  # type: ignore[no-any-return]
-    value = make()
-    memo[:] = [inputs, value]
-    return value
-
-
-def _same(a: Any, b: Any) -> bool:
-    return a == b and (not isinstance(a, dict) or list(a) == list(b))

@@ -11,7 +11,8 @@ from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from glossary_site.resolve.graph import SiteGraph, kept_while_equal
+from glossary_site.memo import kept_while_equal
+from glossary_site.resolve.graph import SiteGraph
 from glossary_site.resolve.references import ref_key
 
 Mapper = Callable[[Callable[[Any, Any], Any], Any, Sequence[Any]], list[Any]]

@@ -23,9 +23,10 @@ from glossary_site.load import LoadedSite
 from glossary_site.markdown import (
     Resolution,
 )
+from glossary_site.memo import kept_while_equal
 from glossary_site.model import Entry
 from glossary_site.resolve.bodies import RenderedBodies, link_table, render_bodies, text_edited
-from glossary_site.resolve.graph import SiteGraph, kept_while_equal, newest_first
+from glossary_site.resolve.graph import SiteGraph, newest_first
 from glossary_site.resolve.recommend import (
     Mapper,
     discover_more,

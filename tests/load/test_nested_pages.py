@@ -290,3 +290,36 @@ def test_cached_builds_equal_fresh_ones_as_nested_files_come_and_go(tmp_path: Pa
     check()
     (content / "term/guides/deep").rename(content / "term/guides/deeper")
     check()
+
+
+def test_a_kept_clash_answer_follows_every_edit_of_files_kinds_and_slugs(tmp_path):
+    """The clash check's answer is kept while every page's file, kind and slug are equal
+    (glossary serve after a retitle), and the pages returned are this load's own."""
+    from glossary_site.load import LoadOptions, load_site, scan_site
+
+    root = write_site(
+        tmp_path / "site",
+        {
+            "content/definition/css.md": page("CSS"),
+            "content/definition/CSS.md": page("Upper CSS"),
+            "content/term/x.md": page("X"),
+            "content/term/x/links/y.md": page("Y"),
+        },
+    )
+
+    def loaded():
+        result = load_site(scan_site(root, {}), LoadOptions())
+        assert result.site is not None
+        messages = sorted(f"{p.path}: {p.message}" for p in result.problems)
+        return result.site, messages
+
+    site, first = loaded()
+    assert len(first) == 2 and {e.id for e in site.entries} == {"definition/CSS", "term/x"}
+    (root / "content/definition/CSS.md").write_text(page("Cascading"), encoding="utf-8")
+    site, again = loaded()
+    assert again == first
+    assert {e.title for e in site.entries} == {"Cascading", "X"}
+    (root / "content/definition/css.md").rename(root / "content/definition/lower.md")
+    site, after = loaded()
+    assert len(after) == 1 and "links" in after[0]
+    assert {e.id for e in site.entries} == {"definition/CSS", "definition/lower", "term/x"}

@@ -26,6 +26,7 @@ from glossary_site.load.git import file_dates
 from glossary_site.load.scan import SITE_FILE, PageSource, Scan, SourceFile, Theme, read_file
 from glossary_site.load.validate import flat_lines, validate_meta
 from glossary_site.markdown import body as markdown
+from glossary_site.memo import kept_while_equal
 from glossary_site.model import (
     MAX_DIMENSION,
     Area,
@@ -488,7 +489,29 @@ def _area(common: dict[str, Any], body: str, rel: str, problems: list[Problem]) 
 
 def _without_clashes(pages: list[Page], problems: list[Problem]) -> list[Page]:
     """Drop pages whose URL collides with an earlier one, even if only by letter case (of
-    the slug or of a folder on its way), and nested pages where generated pages go."""
+    the slug or of a folder on its way), and nested pages where generated pages go.
+
+    Which pages are kept, in which order, and the problems depend on each page's file,
+    kind and slug alone: a process that builds again (glossary serve) keeps the last
+    answer while those are equal (a retitle), and picks the pages of this build by file."""
+    facts = [(page.path, page.kind, page.slug) for page in pages]
+    kept_paths, found = kept_while_equal(_CLASHES, (facts,), lambda: _clash_free(pages))
+    problems += found
+    by_path = {page.path: page for page in pages}
+    return [by_path[path] for path in kept_paths]
+
+
+_CLASHES: list[Any] = []  # kept_while_equal's memo of the last pages' answer
+
+
+def _clash_free(pages: list[Page]) -> tuple[list[str], list[Problem]]:
+    """The files of the pages kept, in order, and the problems of those dropped."""
+    problems: list[Problem] = []
+    kept = _kept_apart(pages, problems)
+    return [page.path for page in kept], problems
+
+
+def _kept_apart(pages: list[Page], problems: list[Problem]) -> list[Page]:
     seen: dict[tuple[str, str], Page] = {}
     spelled: dict[tuple[str, str], tuple[str, Page]] = {}  # folder or slug, as first written
     kept = []

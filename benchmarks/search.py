@@ -6,6 +6,7 @@
     python benchmarks/search.py --entries 10000 --pages-only
     python benchmarks/search.py --entries 50000 --site DIR/build --reps 3   # a built site
     python benchmarks/search.py --site NEW/build --against OLD/build       # two, alternately
+    python benchmarks/search.py --site DIR/build --server python,nginx      # both servers
 
 For each size: generates the shared synthetic corpus, builds it cold (`--no-cache`,
 in-process, one worker per core) and prints
@@ -14,7 +15,10 @@ in-process, one worker per core) and prints
   index's share of the build; target <= 10%),
 - the largest HTML page of each kind (target: none over 300 KB raw),
 - then, in Debian's Chromium (/usr/bin/chromium via Playwright) against a static HTTP
-  server in a process of its own, for each query (exact title, prefix, misspelt,
+  server in a process of its own (`--server`: Python's http.server, the default, which
+  speaks HTTP/1.0 with a new connection per file and no compression, and/or Debian's
+  nginx with keep-alive and gzip level 6, as a static host serves; with both, each
+  query's runs alternate between them), for each query (exact title, prefix, misspelt,
   alias-free body word ...): the gzipped bytes downloaded before the first results
   (every file that had arrived: page, CSS, scripts, manifest, shards, documents; each
   gzipped at level 6, as a static host would serve it) and the milliseconds from the
@@ -31,6 +35,7 @@ in-process, one worker per core) and prints
 from __future__ import annotations
 
 import argparse
+import atexit
 import gzip
 import json
 import random
@@ -71,26 +76,72 @@ KINDS = [
 ]
 
 
-def static_server(out: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """A static file server for `out` in a process of its own, and its base URL."""
+NGINX = "/usr/sbin/nginx"
+# what a static host does that Python's http.server does not: keep-alive connections
+# (http.server speaks HTTP/1.0, one connection per file) and gzip on the fly
+NGINX_CONF = """daemon off;
+master_process off;
+worker_processes 1;
+pid {run}/nginx.pid;
+error_log {run}/error.log;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    types {{ application/json json; }}
+    access_log off;
+    sendfile on;
+    keepalive_timeout 65;
+    gzip on;
+    gzip_comp_level 6;
+    gzip_min_length 256;
+    gzip_types text/css application/javascript text/javascript application/json image/svg+xml;
+    client_body_temp_path {run}/body;
+    proxy_temp_path {run}/proxy;
+    fastcgi_temp_path {run}/fastcgi;
+    uwsgi_temp_path {run}/uwsgi;
+    scgi_temp_path {run}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {out};
+        index index.html;
+        error_page 404 /404.html;
+    }}
+}}
+"""
+
+
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
-    server = subprocess.Popen(
-        [*command, "--directory", str(out)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+        return probe.getsockname()[1]
+
+
+def static_server(out: Path, kind: str = "python") -> tuple[subprocess.Popen[bytes], str]:
+    """A static file server for `out` in a process of its own, and its base URL: Python's
+    http.server (HTTP/1.0, a connection per file, no compression) or nginx (keep-alive,
+    gzip level 6, as a static host serves)."""
+    port = free_port()
+    if kind == "nginx":
+        run = Path(tempfile.mkdtemp(prefix="search-nginx-"))
+        atexit.register(shutil.rmtree, run, True)
+        conf = run / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(run=run, port=port, out=out.resolve()))
+        command = [NGINX, "-p", str(run), "-c", str(conf)]
+    else:
+        command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+        command += ["--directory", str(out)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.1):
                 return server, base
         except OSError:
+            if server.poll() is not None:
+                break
             time.sleep(0.05)
     server.terminate()
-    raise SystemExit(f"the static server on port {port} did not start")
+    raise SystemExit(f"the {kind} static server on port {port} did not start")
 
 
 def generate(entries: int, where: Path) -> Path:
@@ -247,6 +298,7 @@ def run(
     reps: int = 5,
     modes: tuple[str, ...] = ("cold", "warm"),
     against: Path | None = None,
+    servers: tuple[str, ...] = ("python",),
 ) -> None:
     print(f"\n== {entries:,} entries", flush=True)
     if site is None:
@@ -266,17 +318,36 @@ def run(
         print(f"  {kind:16} {size / 1000:8.1f} KB  /{rel}{flag}")
     if pages_only:
         return
+    timed(out, reps, modes, against, servers, entries)
+
+
+def timed(
+    out: Path,
+    reps: int,
+    modes: tuple[str, ...],
+    against: Path | None,
+    servers: tuple[str, ...],
+    entries: int,
+) -> None:
+    """Time each query in Chromium against `out` (and `against`), served by each of
+    `servers`, every query's runs alternating between them."""
     from playwright.sync_api import sync_playwright
 
-    # the static server runs in its own process, as a host's would: in this process its
+    # each static server runs in its own process, as a host's would: in this process its
     # threads waited for the interpreter lock held by the browser driver
-    sites = [(out, *static_server(out))]
+    folders = [(out, "site"), *([(against, "against")] if against is not None else [])]
     if against is not None:  # the same content, built otherwise (another search.js, ...)
-        sites.append((against, *static_server(against)))
         print(f"against {against}: each query's runs alternate between the two sites")
+    print(f"served by {', '.join(servers)}" + (", alternately" if len(servers) > 1 else ""))
     limit_bytes, limit_ms = TARGETS.get(entries, (None, None))
     entry_page = "/" + largest_pages(out)["entry"][1].removesuffix("index.html")
+    sites: list[tuple[Path, subprocess.Popen[bytes], str, str]] = []
     try:
+        for kind in servers:
+            for folder, name in folders:
+                server, base = static_server(folder, kind)
+                label = " ".join(([name] if against else []) + ([kind] if len(servers) > 1 else []))
+                sites.append((folder, server, base, label))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
@@ -284,15 +355,15 @@ def run(
             print(f"{reps} runs each; ms: median (min-max); KB: largest; load average {load()}")
             print(
                 "query                          page   mode  KB gzip  ms to results"
-                "          expected found" + ("  site" if against else "")
+                "          expected found" + ("  site" if len(sites) > 1 else "")
             )
             worst = {(n, mode): [0.0, 0.0] for n in range(len(sites)) for mode in modes}
             for label, query, expected in queries(out):
                 for page_name, path in (("home", "/"), ("entry", entry_page)):
                     for mode in modes:
                         runs: list[list[tuple[int, float, list[str]]]] = [[] for _ in sites]
-                        for _ in range(reps):  # alternating: a load change hits both alike
-                            for n, (folder, _server, base) in enumerate(sites):
+                        for _ in range(reps):  # alternating: a load change hits all alike
+                            for n, (folder, _server, base, _label) in enumerate(sites):
                                 runs[n].append(
                                     measure(browser, folder, base, base + path, query, mode)
                                 )
@@ -309,13 +380,12 @@ def run(
                             print(
                                 f"{label:13} {query[:16]!r:18} {page_name:6} {mode:5} "
                                 f"{kb / 1000:7.1f}  {ms:6.0f} ({times[0]:.0f}-{times[-1]:.0f})"
-                                f"{'':8}{ok:3}"
-                                + (f"    {'site' if n == 0 else 'against'}" if against else ""),
+                                f"{'':8}{ok:3}    {sites[n][3]}",
                                 flush=True,
                             )
             browser.close()
     finally:
-        for _folder, server, _base in sites:
+        for _folder, server, _base, _label in sites:
             server.terminate()
             server.wait()
     print(f"load average after: {load()}")
@@ -325,7 +395,7 @@ def run(
             met = kb <= limit_bytes and ms <= limit_ms
             verdict = f" (targets {limit_bytes / 1000:.0f} KB, {limit_ms:.0f} ms: "
             verdict += "met)" if met else "NOT met)"
-        name = ("site " if n == 0 else "against ") if against else ""
+        name = sites[n][3] + " " if sites[n][3] else ""
         print(f"worst {name}{mode}: {kb / 1000:.1f} KB, median {ms:.0f} ms{verdict}")
 
 
@@ -348,6 +418,13 @@ def main() -> None:
         "say), measured alternately with it, each query's runs interleaved",
     )
     parser.add_argument(
+        "--server",
+        default="python",
+        help="comma-separated, of python (http.server: HTTP/1.0, a connection per file, "
+        "no compression) and nginx (Debian's, keep-alive and gzip level 6 as a static host "
+        "serves; apt-get install nginx-light): with both, each query's runs alternate",
+    )
+    parser.add_argument(
         "--site",
         type=Path,
         help="measure this already built output folder (of a corpus of --entries entries) "
@@ -357,17 +434,29 @@ def main() -> None:
     modes = tuple(args.modes.split(","))
     if not set(modes) <= {"cold", "warm", "settled"}:
         parser.error(f"--modes: one or more of cold, warm, settled, not {args.modes!r}")
+    servers = tuple(args.server.split(","))
+    if not set(servers) <= {"python", "nginx"}:
+        parser.error(f"--server: one or more of python, nginx, not {args.server!r}")
+    if "nginx" in servers and not Path(NGINX).exists():
+        parser.error(f"--server nginx: no {NGINX} (apt-get install nginx-light)")
     if args.against and not args.site:
         parser.error("--against needs --site")
     if args.site:
         run(
-            int(args.entries), args.pages_only, args.site, args.site, args.reps, modes, args.against
+            int(args.entries),
+            args.pages_only,
+            args.site,
+            args.site,
+            args.reps,
+            modes,
+            args.against,
+            servers,
         )
         return
     where = Path(tempfile.mkdtemp(prefix="search-bench-"))
     try:
         for entries in [int(n) for n in args.entries.split(",")]:
-            run(entries, args.pages_only, where, reps=args.reps, modes=modes)
+            run(entries, args.pages_only, where, reps=args.reps, modes=modes, servers=servers)
     finally:
         if args.keep:
             print(f"sites kept in {where}")

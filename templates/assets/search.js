@@ -5,10 +5,11 @@
    MiniSearch, or where exact and prefix matches fill the list, its formula without its
    index), the word shards for summary and body matches, and the document files of
    the results shown: the first FIRST results show as soon as their documents are in, the
-   others (up to MAX) are appended when theirs are. Nothing is fetched before the page's
-   load event; then the manifest and the engine load at low priority (at once when the
-   form is hovered, pressed or focused, or a query is given), so that a query typed right
-   after the page loaded waits only for its own shards. */
+   others (up to MAX) are appended when theirs are. The manifest is asked for at low
+   priority while the page loads (a fetch never delays its load event), the engine once
+   it has loaded (at once when the form is hovered, pressed or focused, or a query is
+   given), so that a query typed right after the page loaded waits only for its own
+   shards. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -364,10 +365,10 @@
     if (!terms.length) { return Promise.resolve({ terms: terms, hits: [], rest: Promise.resolve([]) }); }
     return json(manifestUrl).then(function (manifest) {
       var titles = titleMatches(manifest, terms);
-      // when titles alone fill the first results, their documents are asked for at once,
-      // not after the word shards (which only add results below them)
+      // title matches lead the list, so their documents are asked for as soon as they are
+      // ranked, while the word shards (which only add results below them) still load
       titles.then(function (hits) {
-        if (hits.length >= FIRST) { askDocs(manifest, hits.slice(0, FIRST).map(function (h) { return h.id; })); }
+        askDocs(manifest, hits.slice(0, FIRST).map(function (h) { return h.id; }));
       }).catch(function () {});
       return Promise.all([titles, wordMatches(manifest, terms)]).then(function (found) {
         var seen = new Set();
@@ -520,12 +521,15 @@
   }
 
   // Warm-up: a reader who never searches still gets the manifest and the engine (a few
-  // KB gzipped, then cached), but only once the page has loaded (nothing it loads waits
-  // for them), at low priority, and not with Save-Data on; a hover, press or key on the
-  // form starts it at once (a person reaches for the box before typing in it). Waiting
-  // for an idle moment instead (requestIdleCallback) was measured: right after the load
-  // event the page is seldom idle, and a query typed then often found the manifest not
-  // asked for yet (benchmarks/search.py, cold).
+  // KB gzipped, then cached), at low priority and not with Save-Data on: the manifest
+  // while the page loads (a fetch does not delay the load event; asked for after it, it
+  // had often arrived but not been parsed when a query typed right after the load event
+  // needed it, the page's main thread busy), the engine once the page has loaded (a
+  // script would delay the load event, and running it then competes with the page); a
+  // hover, press or key on the form starts both at once (a person reaches for the box
+  // before typing in it). Waiting for an idle moment instead (requestIdleCallback) was
+  // measured: right after the load event the page is seldom idle, and a query typed then
+  // often found the manifest not asked for yet (benchmarks/search.py, cold).
   function warmUp(priority) {
     prepare(priority).catch(function () {});
   }
@@ -534,6 +538,7 @@
   }
   var connection = navigator.connection;
   if (!(connection && connection.saveData)) {
+    json(manifestUrl, "low").catch(function () {});
     if (document.readyState === "complete") { afterLoad(); }
     else { window.addEventListener("load", afterLoad, { once: true }); }
   }

@@ -189,7 +189,9 @@ IDLE_AFTER_LOAD = """() => new Promise(resolve => {
 })"""
 
 
-def test_the_manifest_and_engine_load_after_the_load_event_without_touching_the_box(tab, site_url):
+def test_the_manifest_loads_with_the_page_and_the_engine_after_it_without_touching_the_box(
+    tab, site_url
+):
     tab.goto(f"{site_url}/definition/premium/")
     tab.wait_for_function(
         "names => names.every(n => performance.getEntriesByType('resource')"
@@ -198,9 +200,11 @@ def test_the_manifest_and_engine_load_after_the_load_event_without_touching_the_
         timeout=5_000,
     )
     loaded = tab.evaluate(LOADED_PARTS)
-    assert sorted(name for name, _ in loaded["parts"]) == ["manifest.json", "minisearch.min.js"]
-    # after the load event: the page itself never waits for them
-    assert all(started >= loaded["load"] for _, started in loaded["parts"])
+    started = dict(loaded["parts"])
+    assert sorted(started) == ["manifest.json", "minisearch.min.js"]
+    # the manifest is fetched while the page loads (a fetch never delays the load event),
+    # the engine, a script, only after the load event: the page never waits for them
+    assert started["manifest.json"] < loaded["load"] <= started["minisearch.min.js"]
     assert tab.locator(BOX).evaluate("box => box !== document.activeElement")
     # a query then asks only for its shards and documents, not for the manifest again
     assert search(tab, "premium")[0] == "Premium"
@@ -218,6 +222,25 @@ def test_a_query_typed_right_after_load_shows_results_and_loads_each_part_once(t
     assert result_titles(tab)[0] == "Maintenance Margin"
     assert sum(u.endswith("/search/manifest.json") for u in fetched) == 1
     assert sum(u.endswith("/minisearch.min.js") for u in fetched) == 1
+    assert tab.errors == []
+
+
+def test_the_documents_of_title_matches_are_asked_for_before_the_word_shards_are_in(
+    tab, site_url
+):
+    held: list[object] = []  # the word shards' requests, answered only once a document is asked
+    tab.route("**/search/w/*.json", lambda route: held.append(route))
+    tab.goto(f"{site_url}/")
+    tab.evaluate(IDLE_AFTER_LOAD)
+    # "premium": one title match, fewer than the first results, and summary and body
+    # matches: the title's document does not wait for the word shards
+    with tab.expect_request("**/search/d/*.json", timeout=5_000):
+        tab.fill(BOX, "premium")
+    assert [route.request.url.rsplit("/", 1)[1] for route in held] == ["pre.json"]
+    assert tab.locator("[role=option]").count() == 0  # no results before the word shards
+    for route in held:
+        route.continue_()
+    assert result_titles(tab)[0] == "Premium"
     assert tab.errors == []
 
 
@@ -437,8 +460,10 @@ def test_exact_and_prefix_matches_that_fill_the_list_are_ranked_as_minisearch_ra
     tab.add_init_script(LOG_DOCUMENTS_AND_ENGINE)
     for query, shard in [("margin", "ma"), ("marg", "ma"), ("margin swap", "sw")]:
         tab.goto(url + "/")
-        shown = search(tab, query)
+        search(tab, query)
+        # all 20: the first 6 show first, the others once their documents are in
         tab.wait_for_selector("[role=listbox][aria-busy=false]")
+        shown = result_titles(tab)
         assert "addAll" not in tab.evaluate("window.events"), query  # no index built
         expected = tab.evaluate(MINISEARCH_RANKING, [shard, query])
         assert len(expected) > 20 and shown == [titles[n] for n in expected[:20]], query

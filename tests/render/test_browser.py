@@ -225,9 +225,7 @@ def test_a_query_typed_right_after_load_shows_results_and_loads_each_part_once(t
     assert tab.errors == []
 
 
-def test_the_documents_of_title_matches_are_asked_for_before_the_word_shards_are_in(
-    tab, site_url
-):
+def test_the_documents_of_title_matches_are_asked_for_before_the_word_shards_are_in(tab, site_url):
     held: list[object] = []  # the word shards' requests, answered only once a document is asked
     tab.route("**/search/w/*.json", lambda route: held.append(route))
     tab.goto(f"{site_url}/")

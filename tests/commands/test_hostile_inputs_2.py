@@ -83,11 +83,12 @@ def test_a_megabyte_of_a_hostile_shape_builds_in_time_like_a_megabyte_of_prose(
     assert len(body) >= 0.95 * MB
     root = _site_with(tmp_path, shape, _hostile_file(kind, body))
     took, found = _cpu_build(root)
-    bound = max(3.0, 15 * prose_megabyte)
+    bound = max(3.0, 40 * prose_megabyte)
     if took > bound:  # CPU time too grows on a machine busy with other work: the best of two
         took = min(took, _cpu_build(root)[0])
-    # measured 0.3-4x the prose megabyte (16x once, under load); a quadratic shape is
-    # hundreds of times slower
+    # measured 0.3-4x the prose megabyte, and 12-17x for a paragraph of broken links (each
+    # gets its own "did you mean" search), which at 15x failed on a busy machine; a
+    # quadratic shape is hundreds of times slower
     assert took <= bound, {"prose": prose_megabyte, shape: took}
     if shape.startswith("nested"):
         assert len(found) == 1 and "nest too deeply" in found[0], found

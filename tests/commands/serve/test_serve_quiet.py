@@ -4,6 +4,7 @@ row would otherwise wait for."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from conftest import page, write_site
 from glossary_site.commands.serve.session import Session
-from glossary_site.commands.serve.watch import Watcher
+from glossary_site.commands.serve.watch import SETTLE_MS, Watcher
 from serve_preview import copy_basic, running_preview
 
 
@@ -90,11 +91,14 @@ def test_a_burst_of_writes_is_one_batch(tmp_path: Path) -> None:
     thread.start()
     try:
         time.sleep(0.3)
+        written = [time.monotonic()]
         for n in range(300):
             (root / f"content/definition/d-{n}.md").write_text(page(f"D {n}"), encoding="utf-8")
+            written.append(time.monotonic())
         saved = root / "content/definition/.css.md.swp"
         saved.write_text(page("CSS", body="Saved.\n"), encoding="utf-8")
         saved.replace(root / "content/definition/css.md")
+        written.append(time.monotonic())
         deadline = time.monotonic() + 10
         while not batches and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -102,7 +106,10 @@ def test_a_burst_of_writes_is_one_batch(tmp_path: Path) -> None:
     finally:
         stop.set()
         thread.join(5)
-    assert len(batches) == 1, [len(b) for b in batches]
-    paths = {path for _, path in batches[0]}
+    # a batch may end only where the writer itself stalled longer than the settle time (a
+    # machine too busy to run it): on a normal machine, never
+    stalls = sum(b - a > SETTLE_MS / 1000 for a, b in itertools.pairwise(written))
+    assert len(batches) <= 1 + stalls, ([len(b) for b in batches], stalls)
+    paths = {path for batch in batches for _, path in batch}
     assert {f"content/definition/d-{n}.md" for n in range(300)} <= paths
     assert "content/definition/css.md" in paths

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 FOLDERS = ("content", "static", "templates")
-SETTLE_MS = 25  # a batch ends after this long without a new change (a save is seen 25-50 ms
-# after it lands; an editor's write-rename or a checkout writes its files closer together)
+SETTLE_MS = 50  # a batch ends after this long without a new change: a save is seen 50-100 ms
+# after it lands; 25 ms split a checkout of 300 files in two on a busy machine
 LONGEST_MS = 1600  # ... or after this long whatever happens (a 500-file checkout)
 POLL_SECONDS = 0.2  # how often the main thread looks up from waiting (Ctrl-C, stop)
 CHECK_MS = 1000  # how often the set of watched folders is looked at when all is quiet

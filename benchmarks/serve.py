@@ -8,9 +8,9 @@ Measured as a browser sees it: the time from a file's save to the new text in th
 page, two ways. `reload event` (the default figure): as an open tab does, the page is
 fetched, its live-reload stream opened with the page's key, the file saved; when the
 stream says `reload` the page is fetched again and must show the new text. `polling`
-(`--polling`): the page is requested every 2 ms until it shows the new text (a request
-that arrives during a rebuild waits for it); 500 requests a second compete with the
-rebuild for the serving process, so this figure is a little slower. Scenarios:
+(`--polling`, as many edits again, alternating with the others edit by edit): the page
+is requested every 2 ms until it shows the new text (a request that arrives during a
+rebuild waits for it). Scenarios:
 
   cold          `glossary serve --no-cache` from start to the first page answered, against
                 `glossary build --no-cache` of the same corpus
@@ -170,27 +170,36 @@ def saved_and_seen(
         stream.close()
 
 
-def edit_bodies(server: Server, site: Path, count: int, poll: bool) -> list[float]:
-    files = sorted((site / "content/definition").glob("*.md"))[::7][:count]
-    times = []
+def edit_bodies(
+    server: Server, site: Path, count: int, polls: list[bool]
+) -> dict[bool, list[float]]:
+    """Seconds to see each of `count` body edits per way of waiting (polling or not), the
+    ways alternating edit by edit so that both meet the same moments of the session."""
+    files = sorted((site / "content/definition").glob("*.md"))[::7][: count * len(polls)]
+    times: dict[bool, list[float]] = {poll: [] for poll in polls}
     for n, path in enumerate(files):
-        mark = f"benchbody{n}{'p' if poll else 'x'}"
+        poll = polls[n % len(polls)]
+        mark = f"benchbody{n}x"
         text = path.read_text(encoding="utf-8") + f"\nA closing line {mark}.\n"
         url = f"{server.base}definition/{path.stem}/"
-        times.append(saved_and_seen(server, url, path, text, mark.encode(), poll))
+        times[poll].append(saved_and_seen(server, url, path, text, mark.encode(), poll))
         time.sleep(0.2)
     return times
 
 
-def edit_titles(server: Server, site: Path, count: int, poll: bool) -> list[float]:
-    files = sorted((site / "content/definition").glob("*.md"))[3::11][:count]
-    times = []
+def edit_titles(
+    server: Server, site: Path, count: int, polls: list[bool]
+) -> dict[bool, list[float]]:
+    """As edit_bodies, for title edits."""
+    files = sorted((site / "content/definition").glob("*.md"))[3::11][: count * len(polls)]
+    times: dict[bool, list[float]] = {poll: [] for poll in polls}
     for n, path in enumerate(files):
-        title = f"Benchtitle {n} Zq" + (" P" if poll else "")
+        poll = polls[n % len(polls)]
+        title = f"Benchtitle {n} Zq"
         text = path.read_text(encoding="utf-8")
         text = re.sub(r"(?m)^title: .*$", f'title: "{title}"', text, count=1)
         url = f"{server.base}definition/{path.stem}/"
-        times.append(saved_and_seen(server, url, path, text, title.encode(), poll))
+        times[poll].append(saved_and_seen(server, url, path, text, title.encode(), poll))
         time.sleep(0.2)
     return times
 
@@ -227,7 +236,7 @@ def main() -> None:
     parser.add_argument(
         "--polling",
         action="store_true",
-        help="also time the edits by polling the page every 2 ms (after the reload-event runs)",
+        help="also time as many edits by polling the page every 2 ms, alternating edit by edit",
     )
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="serve-bench-"))
@@ -248,16 +257,11 @@ def main() -> None:
     server = Server(site)
     rows.append(("warm start", server.ready, "<= 3.00 s"))
     try:
-        bodies = edit_bodies(server, site, args.edits, poll=False)
-        titles = edit_titles(server, site, args.edits, poll=False)
-        polled = (
-            (
-                edit_bodies(server, site, args.edits, True),
-                edit_titles(server, site, args.edits, True),
-            )
-            if args.polling
-            else None
-        )
+        polls = [False, True] if args.polling else [False]
+        body_times = edit_bodies(server, site, args.edits, polls)
+        title_times = edit_titles(server, site, args.edits, polls)
+        bodies, titles = body_times[False], title_times[False]
+        polled = (body_times[True], title_times[True]) if args.polling else None
         rss, peak = server.memory_mb()
         wrong, compared = mismatches(server, site, work)
     finally:

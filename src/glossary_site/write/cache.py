@@ -186,7 +186,9 @@ class BuildCache:
         self.pages = Memo(lambda: self._read_shards("pages"))
         self.bodies = Memo(lambda: self._read_shards("bodies"))
         self._graph: dict[str, Any] | None = None
-        self._graph_read = b""  # the graph's encoding as last read or written
+        # a digest of the graph's encoding as last read or written (not the 13 MB encoding
+        # itself, which a long preview would keep for nothing but this comparison)
+        self._graph_read = b""
         self._graph_lent = False  # handed out since the last save: it may have changed
         self._files: dict[str, Any] | None = None
         self._files_read: dict[str, Any] = {}
@@ -205,7 +207,8 @@ class BuildCache:
     def graph(self) -> dict[str, Any]:
         """Resolved references and recommendations of the last build (read on first use)."""
         if self._graph is None:
-            self._graph, self._graph_read = self._read_with_payload("graph")
+            self._graph, payload = self._read_with_payload("graph")
+            self._graph_read = _digest(payload)
         # nested values change in place: a save compares the encoding with what was read,
         # unless the graph was not handed out since the last save
         self._graph_lent = True
@@ -264,9 +267,10 @@ class BuildCache:
             memo.added.clear()
         if self._graph is not None and self._graph_lent:
             snapshot = _encode(self._graph)
-            if snapshot != self._graph_read:
+            if _digest(snapshot) != self._graph_read:
                 self._write("graph", self._graph, snapshot)
-                self._graph_read = snapshot
+                self._graph_read = _digest(snapshot)
+            del snapshot
             self._graph_lent = False
         if self._files is not None and self._files != self._files_read:
             self._write("files", self._files)
@@ -422,6 +426,10 @@ def _checksum(header: bytes, payload: bytes) -> bytes:
     key = hashlib.blake2b(_secret(), digest_size=32).digest() if _secret() else b""
     digest = hashlib.blake2b(header + b"\n" + payload, digest_size=_CHECKSUM // 2, key=key)
     return digest.hexdigest().encode()
+
+
+def _digest(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=32).digest() if payload else b""
 
 
 def _encode(data: Any) -> bytes:

@@ -44,27 +44,37 @@ def _html_urls(out: Path) -> set[str]:
 # ------------------------------------------------------------------ sitemap
 
 
-@pytest.mark.parametrize("limit", [1, 5, 20, 29, 30, 31, 50_000])
-def test_the_plan_has_as_many_sitemap_files_as_the_urls_need(tmp_path, monkeypatch, limit):
-    """plan() counts the sitemap's URLs from its own jobs: the same count as sitemap_paths
-    lists, with letter pages, resource pages and "What links here" pages among them."""
+def _linked_site(root: Path, entries: int, terms: range, linked: int, extra: str = "") -> Path:
+    """An area of `entries` definitions and of terms linking to the first `linked` of them,
+    3 entries a page and "What links here" past 2 backlinks."""
+    body = " ".join(f"[[Entry {n:02d}]]" for n in range(linked))
+    settings = "name: T\nbase_url: https://glossary.test/\nper_page: 3\nreferenced_by: 2\n"
+    files = {"content/area/core.md": area("Core")}
+    for n in range(entries):
+        files[f"content/definition/entry-{n:02d}.md"] = page(f"Entry {n:02d}", areas=["core"])
+    for n in terms:
+        files[f"content/term/t-{n}.md"] = page(f"T {n}", areas=["core"], body=body)
+    return write_site(root, files, settings + extra)
+
+
+def _graph_of(root: Path):
     from glossary_site.load import LoadOptions, load_site, scan_site
     from glossary_site.resolve import resolve
 
-    monkeypatch.setattr(outputs, "SITEMAP_LIMIT", limit)
-    body = " ".join(f"[[Entry {n:02d}]]" for n in range(3))
-    settings = "name: T\nbase_url: https://glossary.test/\nper_page: 3\n"
-    settings += "index_page_size: 4\nreferenced_by: 2\n"
-    files = {"content/area/core.md": area("Core")}
-    for n in range(12):
-        files[f"content/definition/entry-{n:02d}.md"] = page(f"Entry {n:02d}", areas=["core"])
-    for n in range(3, 8):
-        files[f"content/term/t-{n}.md"] = page(f"T {n}", areas=["core"], body=body)
-    root = write_site(tmp_path / "site", files, settings)
     loaded = load_site(scan_site(root, {}), LoadOptions())
     assert loaded.site is not None
     graph = resolve(loaded.site).graph
     assert graph is not None
+    return graph
+
+
+@pytest.mark.parametrize("limit", [1, 5, 20, 29, 30, 31, 50_000])
+def test_the_plan_has_as_many_sitemap_files_as_the_urls_need(tmp_path, monkeypatch, limit):
+    """plan() counts the sitemap's URLs from its own jobs: the same count as sitemap_paths
+    lists, with letter pages, resource pages and "What links here" pages among them."""
+    monkeypatch.setattr(outputs, "SITEMAP_LIMIT", limit)
+    root = _linked_site(tmp_path / "site", 12, range(3, 8), 3, "index_page_size: 4\n")
+    graph = _graph_of(root)
     jobs = outputs.plan(graph)
     kinds = {job.kind for job in jobs}
     assert {"letter", "resource", "links"} <= kinds
@@ -88,30 +98,14 @@ SITEMAP_EDITS = [
 def test_a_kept_sitemap_list_equals_a_fresh_one_after_each_edit(tmp_path):
     """sitemap_paths keeps the last graph's list while what it is made of is equal (glossary
     serve): after each edit it equals the list made anew, and it is kept after a retitle."""
-    from glossary_site.load import LoadOptions, load_site, scan_site
-    from glossary_site.resolve import resolve
-
-    body = " ".join(f"[[Entry {n:02d}]]" for n in range(2))
-    settings = "name: T\nbase_url: https://glossary.test/\nper_page: 3\nreferenced_by: 2\n"
-    files = {"content/area/core.md": area("Core")}
-    for n in range(8):
-        files[f"content/definition/entry-{n:02d}.md"] = page(f"Entry {n:02d}", areas=["core"])
-    for n in range(3, 6):
-        files[f"content/term/t-{n}.md"] = page(f"T {n}", areas=["core"], body=body)
-    root = write_site(tmp_path / "site", files, settings)
-
-    def graph():
-        loaded = load_site(scan_site(root, {}), LoadOptions())
-        assert loaded.site is not None
-        return resolve(loaded.site).graph
-
-    last = outputs.sitemap_paths(graph())
+    root = _linked_site(tmp_path / "site", 8, range(3, 6), 2)
+    last = outputs.sitemap_paths(_graph_of(root))
     for rel, old, new, becomes in SITEMAP_EDITS:
         path = root / rel
         text = path.read_text(encoding="utf-8")
         assert old in text, rel
         path.write_text(text.replace(old, new), encoding="utf-8")
-        now = graph()
+        now = _graph_of(root)
         kept = outputs.sitemap_paths(now)
         assert kept == outputs._sitemap_paths(now), rel
         assert (kept is last) == (becomes == "kept"), rel

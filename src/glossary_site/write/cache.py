@@ -267,10 +267,10 @@ class BuildCache:
             memo.added.clear()
         if self._graph is not None and self._graph_lent:
             snapshot = _encode(self._graph)
-            if _digest(snapshot) != self._graph_read:
+            digest = _digest(snapshot)
+            if digest != self._graph_read:
                 self._write("graph", self._graph, snapshot)
-                self._graph_read = _digest(snapshot)
-            del snapshot
+                self._graph_read = digest
             self._graph_lent = False
         if self._files is not None and self._files != self._files_read:
             self._write("files", self._files)

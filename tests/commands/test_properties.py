@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -448,6 +448,10 @@ def _allows_html(site_yaml: str) -> bool:
 
 @settings(SETTINGS, max_examples=80)
 @given(site_yaml=site_settings(), body=markdownish)
+@example(  # found by this test: raw HTML under allow_html passes as written, links too
+    site_yaml="name: X\nallow_html: true\nbase_url: https://p.test/\n",
+    body='|]||<<a href="javascript:x">',
+)
 def test_random_site_settings_build_or_raise_content_error(site_yaml, body):
     folder = Path(tempfile.mkdtemp(prefix="glossary-prop-"))
     try:

@@ -109,16 +109,36 @@ def _kill(workers: list[Any]) -> None:
 
 
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(keep: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector: a build allocates a large, mostly acyclic heap,
-    and the collector's repeated walks over it cost more than they ever free."""
+    and the collector's repeated walks over it cost more than they ever free.
+
+    `keep`: what was made lives on (a preview server's site), so it is frozen afterwards
+    and the collections the next allocations trigger skip it. At 10,000 entries the first
+    requests after a rebuild otherwise set off two or three full collections of 900,000
+    objects, 0.4 s each, that found nothing to free, while the open tabs waited for their
+    reload. Frozen objects are still freed when their count drops to zero; only cycles
+    among them wait for `collect_kept`."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def collect_kept() -> int:
+    """Collect every generation, the frozen objects included, then freeze what is left
+    again; how many objects were found unreachable. For a quiet moment: at 10,000
+    entries it holds the interpreter for about 0.4 s."""
+    gc.unfreeze()
+    try:
+        return gc.collect()
+    finally:
+        gc.freeze()
 
 
 def _pool(jobs: int, context: Any) -> Any:

@@ -4,6 +4,7 @@ row would otherwise wait for."""
 
 from __future__ import annotations
 
+import gc
 import itertools
 import threading
 import time
@@ -113,3 +114,33 @@ def test_a_burst_of_writes_is_one_batch(tmp_path: Path) -> None:
     paths = {path for batch in batches for _, path in batch}
     assert {f"content/definition/d-{n}.md" for n in range(300)} <= paths
     assert "content/definition/css.md" in paths
+
+
+def test_garbage_is_collected_when_quiet_and_builds_stay_frozen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild's objects are frozen (the collections the next requests set off skip
+    them); the full collection that frees their cycles waits for a quiet moment."""
+    root = copy_basic(tmp_path / "site")
+    tidied_after: list[int] = []  # builds reported when each collection began
+    real_tidy = Session.tidy
+
+    with running_preview(root) as preview:
+        outcomes = preview.recorder.outcomes
+        monkeypatch.setattr(
+            Session,
+            "tidy",
+            lambda self: (tidied_after.append(len(outcomes)), real_tidy(self))[1],
+        )
+        tidied_after.clear()  # the first build's, if it was quiet already
+        path = "content/definition/premium.md"
+        original = (root / path).read_text(encoding="utf-8")
+        preview.recorder.wait_builds(preview.edit(path, original + "\nFirst edit.\n"))
+        assert gc.get_freeze_count() > 0
+        preview.recorder.wait_builds(preview.edit(path, original + "\nSecond edit.\n"))
+        assert tidied_after in ([], [1]), tidied_after
+        deadline = time.monotonic() + 10
+        while 3 not in tidied_after and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert tidied_after[-1:] == [3], tidied_after
+    gc.unfreeze()

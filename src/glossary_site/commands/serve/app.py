@@ -86,15 +86,22 @@ def serve(
         unsaved = outcome.ok
         if session.unsettled:
             unsaved = _settle(hub, session, reporter) and unsaved
-        # Saving the cache takes up to a second at 10,000 entries: done in a quiet moment,
-        # it never holds up the rebuild of the next save in the editor
+        untidy = True
+        # Saving the cache (up to a second at 10,000 entries) and a full garbage collection
+        # (0.4 s) are done in a quiet moment: they never hold up the rebuild of the next
+        # save in the editor, nor the requests right after a rebuild
         for changes in watcher.changes():
             if changes:
                 # memos are saved after a successful build only (as `glossary build` does)
                 unsaved = _rebuild(hub, session, changes, reporter)
-            elif unsaved:
+                untidy = True
+                continue
+            if unsaved:
                 session.save_cache()
                 unsaved = False
+            if untidy:
+                session.tidy()
+                untidy = False
     finally:
         hub.stop()
         if thread is not None:

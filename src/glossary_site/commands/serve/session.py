@@ -190,7 +190,7 @@ class Session:
         for path in touched:
             self.cache.files.pop(path, None)
         try:
-            with parallel.collector_paused():
+            with parallel.collector_paused(keep=True):
                 if touched and self._last_ok and self._built is not None:
                     quick = self._text_edit(touched, started)
                     if quick is not None:
@@ -404,6 +404,11 @@ class Session:
     def save_cache(self) -> None:
         """Persist the memos for the next `glossary serve` or `glossary build`."""
         self.cache.save()
+
+    def tidy(self) -> int:
+        """Free the cyclic garbage the builds so far left among their kept (frozen)
+        objects; how many objects were freed."""
+        return parallel.collect_kept()
 
 
 @dataclass(frozen=True, slots=True)

@@ -229,6 +229,9 @@ def timed(command: list[str]) -> float:
 
 
 def main() -> None:
+    # Started in the background (`cmd &` in a script, nohup), this process and so every
+    # `glossary serve` it starts would ignore SIGINT, and stop() would wait in vain
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--edits", type=int, default=20)

@@ -4,8 +4,11 @@
    manifest, the smallest title shard of the query's words (exact, prefix, then typo:
    MiniSearch, or where exact and prefix matches fill the list, its formula without its
    index), the word shards for summary and body matches, and the document files of
-   the results shown: the first FIRST results show as soon as their documents are in, the
-   others (up to MAX) are appended when theirs are. The manifest is asked for at low
+   the results shown. A title shard carries each title's kind and URL, so title matches
+   show as soon as the shards are in (one round of requests) and their meaning lines
+   fill in when their documents are; a summary or body match shows when its document is
+   in (the first FIRST results' documents are asked for first, the others' (up to MAX)
+   after them, and appended in rank order). The manifest is asked for at low
    priority while the page loads (a fetch never delays its load event), the engine once
    it has loaded (at once when the form is hovered, pressed or focused, or a query is
    given), so that a query typed right after the page loaded waits only for its own
@@ -100,18 +103,21 @@
     return keys.has(three) ? three : null;
   }
 
-  // a title shard's records with their words split once (and each word's number of
-  // records per field), kept for the page's life; MiniSearch indexes it only when a query
-  // needs typos (withEngine), then keeps that index too
-  function titleShard(key) {
+  // a title shard's records ([id, title, kind code, slug, aliases?]) with their words
+  // split once (and each word's number of records per field), kept for the page's life;
+  // MiniSearch indexes it only when a query needs typos (withEngine), then keeps that
+  // index too. Each keeps the row it shows: title, URL and kind, its meaning to come.
+  function titleShard(manifest, key) {
     if (!shards[key]) {
       shards[key] = json(root + "t/" + key + ".json").then(function (records) {
         var total = [0, 0];
         var df = [new Map(), new Map()];
         var docs = records.map(function (r) {
           var title = tokens(r[1]);
-          var aliases = (r[2] || []).map(function (alias) { return tokens(alias).join(" "); });
-          var doc = { id: r[0], t: title, a: r[2] ? tokens(r[2].join(" ")) : [], names: [title.join(" ")].concat(aliases) };
+          var kind = manifest.kinds[r[2]];
+          var aliases = (r[4] || []).map(function (alias) { return tokens(alias).join(" "); });
+          var doc = { id: r[0], t: title, a: r[4] ? tokens(r[4].join(" ")) : [], names: [title.join(" ")].concat(aliases) };
+          doc.row = { t: r[1], u: manifest.base + kind[0] + "/" + r[3] + "/", k: kind[1] };
           doc.sizes = [doc.t, doc.a].map(function (own, f) {
             var seen = distinct(own);
             seen.forEach(function (w) { df[f].set(w, (df[f].get(w) || 0) + 1); });
@@ -182,7 +188,7 @@
       .sort(function (a, b) { return sizes.get(a) - sizes.get(b); });
     if (!wanted.length) { return Promise.resolve([]); }
     var phrase = terms.join(" ");
-    return titleShard(wanted[0]).then(function (shard) {
+    return titleShard(manifest, wanted[0]).then(function (shard) {
       var plain = plainMatches(shard, terms);
       if (plain.count >= MAX) { return plain.best; }
       // these lead the list whatever typos add: their documents load while MiniSearch works
@@ -190,7 +196,7 @@
       return withEngine(shard).then(function () {
         return shard.mini.search(phrase, SEARCH).map(function (hit) {
           var doc = shard.byId.get(hit.id);
-          return { id: hit.id, tier: tier(terms, hit.terms), whole: whole(doc, phrase), score: hit.score, marks: hit.terms };
+          return { id: hit.id, tier: tier(terms, hit.terms), whole: whole(doc, phrase), score: hit.score, marks: hit.terms, row: doc.row };
         }).sort(function (a, b) { return before(a, b) ? -1 : 1; });
       });
     });
@@ -257,7 +263,7 @@
           }
         }
       }
-      var hit = { id: doc.id, tier: exact === all ? 0 : 1, whole: whole(doc, terms.join(" ")), score: score * terms.length, marks: marks };
+      var hit = { id: doc.id, tier: exact === all ? 0 : 1, whole: whole(doc, terms.join(" ")), score: score * terms.length, marks: marks, row: doc.row };
       var at = best.length;
       while (at > 0 && before(hit, best[at - 1])) { at--; }
       if (at < MAX) { best.splice(at, 0, hit); best.length = Math.min(best.length, MAX); }
@@ -377,16 +383,14 @@
           seen.add(hit.id);
           return true;
         }).slice(0, MAX);
-        // the first results show as soon as their documents are in (one file each, so
-        // one round of requests); the documents of the rest follow and are appended
-        return withDocs(manifest, hits.slice(0, FIRST)).then(function (first) {
-          return {
-            terms: terms,
-            hits: first,
-            total: hits.length,
-            rest: withDocs(manifest, hits.slice(FIRST)),
-            separator: manifest.separator
-          };
+        var result = { terms: terms, hits: hits, ready: 0, manifest: manifest, separator: manifest.separator };
+        // title matches lead the list and carry their rows: they show now, with the shards
+        result.ready = hits.filter(function (hit) { return hit.row; }).length;
+        if (result.ready) { return result; }
+        // else the first results show as soon as their documents are in (one file each)
+        return withDocs(manifest, hits.slice(0, FIRST)).then(function () {
+          result.ready = Math.min(FIRST, hits.length);
+          return result;
         });
       });
     });
@@ -454,8 +458,12 @@
     if (!yes) { setActive(-1); }
   }
 
+  // a result's row: title (a link), kind and meaning line; a title match's row comes
+  // from its title shard (hit.row) and its meaning from its document (hit.doc), which
+  // may not be in yet: the line then holds its label alone (fillMeaning completes it),
+  // so the row keeps its height
   function option(hit, n, found) {
-    var doc = hit.doc;
+    var doc = hit.row || hit.doc;
     var node = element("li", "search-option");
     node.id = listbox.id + "-" + n;
     node.setAttribute("role", "option");
@@ -468,36 +476,63 @@
     node.appendChild(link);
     node.appendChild(document.createTextNode(" "));
     node.appendChild(element("span", "kind", doc.k));
-    var meaning = element("p", "meaning");
-    meaning.appendChild(element("span", "meaning-label", "Meaning"));
-    meaning.appendChild(marked(found.separator + doc.s, found.terms, hit.marks));
-    node.appendChild(meaning);
+    node.appendChild(element("p", "meaning"));
+    fillMeaning(node, hit, found);
     node.addEventListener("mousedown", function (event) { event.preventDefault(); });
     node.addEventListener("click", function () { window.location.assign(doc.u); });
     return node;
+  }
+
+  function fillMeaning(node, hit, found) {
+    var meaning = node.querySelector(".meaning");
+    meaning.replaceChildren(element("span", "meaning-label", "Meaning"));
+    if (hit.doc) { meaning.appendChild(marked(found.separator + hit.doc.s, found.terms, hit.marks)); }
+    meaning.setAttribute("aria-busy", hit.doc ? "false" : "true");
   }
 
   function show(query, found) {
     listbox.replaceChildren();
     active = -1;
     input.removeAttribute("aria-activedescendant");
-    if (!found.total) {
+    var total = found.hits.length;
+    listbox.setAttribute("aria-busy", "false");
+    if (!total) {
       status.textContent = "No matches for \u201c" + query + "\u201d. Try other words, or browse the A\u2013Z indexes.";
       open(false);
       return;
     }
-    status.textContent = found.total + (found.total === 1 ? " result" : " results") + " for \u201c" + query + "\u201d";
-    found.hits.forEach(function (hit, n) { listbox.appendChild(option(hit, n, found)); });
-    listbox.setAttribute("aria-busy", found.total > found.hits.length ? "true" : "false");
+    status.textContent = total + (total === 1 ? " result" : " results") + " for \u201c" + query + "\u201d";
+    found.hits.slice(0, found.ready).forEach(function (hit, n) { listbox.appendChild(option(hit, n, found)); });
+    var waiting = found.hits.some(function (hit) { return !hit.doc; });
+    listbox.setAttribute("aria-busy", waiting ? "true" : "false");
     open(true);
     listbox.dispatchEvent(new CustomEvent("search-results", { bubbles: true, detail: { query: query } }));
   }
 
-  // the results past the first, once their documents are in (appended: the active
-  // option and the ones above it stay where they are)
-  function showRest(found, rest) {
-    rest.forEach(function (hit, n) { listbox.appendChild(option(hit, found.hits.length + n, found)); });
-    listbox.setAttribute("aria-busy", "false");
+  // results from..to once their documents are in: the meaning lines of those shown,
+  // the others appended (the active option and the ones above it stay where they are)
+  function complete(found, from, to) {
+    var options = listbox.children;
+    found.hits.slice(from, to).forEach(function (hit, k) {
+      var n = from + k;
+      if (n >= options.length) { listbox.appendChild(option(hit, n, found)); }
+      else if (options[n].querySelector(".meaning[aria-busy=true]")) { fillMeaning(options[n], hit, found); }
+    });
+  }
+
+  // the documents of the first FIRST results, then of the others, each batch shown as
+  // it comes in (the files are asked for once: those of results shown are in already)
+  function completeAll(found, current) {
+    var hits = found.hits;
+    return withDocs(found.manifest, hits.slice(0, FIRST)).then(function () {
+      if (!current()) { return; }
+      complete(found, 0, FIRST);
+      return withDocs(found.manifest, hits.slice(FIRST)).then(function () {
+        if (!current()) { return; }
+        complete(found, FIRST, hits.length);
+        listbox.setAttribute("aria-busy", "false");
+      });
+    });
   }
 
   function run(query, remember) {
@@ -508,15 +543,18 @@
       if (query) { url.searchParams.set("s", query); } else { url.searchParams.delete("s"); }
       window.history.replaceState(null, "", url);
     }
-    if (!query) { status.textContent = ""; listbox.replaceChildren(); open(false); return; }
+    if (!query) { status.textContent = ""; listbox.replaceChildren(); listbox.setAttribute("aria-busy", "false"); open(false); return; }
+    var current = function () { return mine === sequence; };
     search(query).then(function (found) {
-      if (mine !== sequence) { return; }
+      if (!current()) { return; }
       show(query, found);
-      return found.rest.then(function (rest) {
-        if (mine === sequence && rest.length) { showRest(found, rest); }
-      });
+      return completeAll(found, current);
     }).catch(function (error) {
-      if (mine === sequence) { status.textContent = "Search is unavailable: " + error.message; open(false); }
+      if (!current()) { return; }
+      listbox.setAttribute("aria-busy", "false");
+      if (listbox.children.length) { return; }  // the rows shown stay, meaning lines blank
+      status.textContent = "Search is unavailable: " + error.message;
+      open(false);
     });
   }
 

@@ -63,9 +63,12 @@ def result_titles(tab: object) -> list[str]:
 
 
 def search(tab: object, query: str) -> list[str]:
+    """The titles listed for a query once every result's meaning line is in."""
     tab.fill(BOX, query)
     tab.wait_for_function(
-        "q => document.querySelector('.search-status').textContent.includes(q)", arg=query
+        "q => document.querySelector('.search-status').textContent.includes(q)"
+        " && document.querySelector('[role=listbox]').getAttribute('aria-busy') !== 'true'",
+        arg=query,
     )
     return result_titles(tab)
 
@@ -239,6 +242,53 @@ def test_the_documents_of_title_matches_are_asked_for_before_the_word_shards_are
     for route in held:
         route.continue_()
     assert result_titles(tab)[0] == "Premium"
+    assert tab.errors == []
+
+
+def test_title_matches_show_as_links_before_their_documents_and_meanings_fill_in(tab, site_url):
+    """A title match's row (title, kind, link) comes from its title shard: it shows while
+    every document file is held back, and its meaning line fills in when they come."""
+    held: list[object] = []
+    released: list[bool] = []
+    tab.route(
+        "**/search/d/*.json",
+        lambda route: route.continue_() if released else held.append(route),
+    )
+    tab.goto(f"{site_url}/")
+    tab.evaluate(IDLE_AFTER_LOAD)
+    tab.fill(BOX, "margin")
+    tab.wait_for_function("document.querySelector('.search-status').textContent.includes('margin')")
+    assert held  # the documents were asked for, none answered
+    options = tab.locator("[role=option]")
+    titles = options.locator(".search-title").all_inner_texts()
+    assert titles[0] == "Margin"
+    assert {"Maintenance Margin", "Initial Margin"} <= set(titles)
+    first = options.first
+    assert first.locator("a.search-title").get_attribute("href") == "/area/margin/"
+    assert first.locator(".kind").inner_text() == "Area"
+    assert first.locator(".search-title mark").all_inner_texts() == ["Margin"]
+    initial = options.filter(has_text="Initial Margin").first
+    assert initial.locator("a").get_attribute("href") == "/definition/initial-margin/"
+    assert initial.locator(".kind").inner_text() == "Definition"
+    assert first.locator(".meaning").inner_text().strip() == "Meaning"  # its label alone
+    assert tab.get_attribute("[role=listbox]", "aria-busy") == "true"
+    height = first.evaluate("o => o.getBoundingClientRect().height")
+    tab.press(BOX, "ArrowDown")  # the combobox works on the rows shown
+    assert tab.locator(BOX).get_attribute("aria-activedescendant") == first.get_attribute("id")
+    shown = len(titles)
+    released.append(True)
+    for route in held:
+        route.continue_()
+    tab.wait_for_selector("[role=listbox][aria-busy=false]")
+    assert first.locator(".meaning").inner_text().startswith("Meaning ⎊ ")
+    assert len(first.locator(".meaning").inner_text()) > len("Meaning ⎊ ")
+    assert first.locator(".meaning[aria-busy=false]").count() == 1
+    assert first.evaluate("o => o.getBoundingClientRect().height") == height  # no jump
+    assert options.count() >= shown  # summary and body matches follow below
+    assert options.locator(".search-title").all_inner_texts()[:shown] == titles
+    assert first.get_attribute("aria-selected") == "true"
+    tab.press(BOX, "Enter")
+    tab.wait_for_url("**/area/margin/")
     assert tab.errors == []
 
 

@@ -85,9 +85,14 @@ def test_title_shards_hold_titles_and_aliases_by_their_words(out: Path) -> None:
     ids, _ = stable_ids([r["id"] for r in search_records(out)])
     liq = ids["term/liquidation-price"]
     for key in ("li", "pr"):  # liquidation, liq, price
-        assert [liq, "Liquidation Price", ["liq price"]] in read(out, f"t/{key}.json")
+        # kind code 1 (term) and slug: the row's URL without its document
+        record = [liq, "Liquidation Price", 1, "liquidation-price", ["liq price"]]
+        assert record in read(out, f"t/{key}.json")
     assert all(r[0] != liq for r in read(out, "t/ma.json"))
     assert manifest["size"] == 64
+    kind, label = manifest["kinds"][1]
+    assert manifest["base"] + f"{kind}/liquidation-price/" == "/term/liquidation-price/"
+    assert label == "Term"
 
 
 def _title_key(keys: set[str], word: str) -> str | None:

@@ -131,3 +131,19 @@ def _bucket(index: search.SearchIndex, title: str) -> str:
     return next(
         str(b) for b, docs in index.docs.items() if any(d["t"] == title for d in docs.values())
     )
+
+
+def test_a_summary_edit_keeps_every_title_shard_a_retitle_replaces_only_its_own(tmp_path):
+    """Title shards hold no summary: an edit of it leaves them (the very objects, so the
+    build does not write them again); a retitle replaces the shards of its words alone."""
+    root = write_site(tmp_path, FILES)
+    search._MEMO.clear()
+    before = search.search_index(_graph(root))
+    path = root / "content/definition/margin.md"
+    path.write_text(path.read_text("utf-8").replace("Collateral.", "Filler deposit."), "utf-8")
+    summary_edit = search.search_index(_graph(root))
+    assert all(summary_edit.titles[k] is v for k, v in before.titles.items())
+    path.write_text(path.read_text("utf-8").replace('"Margin"', '"Spread Margin"'), "utf-8")
+    retitled = search.search_index(_graph(root))
+    replaced = {k for k, v in retitled.titles.items() if before.titles.get(k) is not v}
+    assert replaced == {"ma", "sp"}  # the shards holding its record, old or new

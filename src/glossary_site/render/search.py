@@ -3,9 +3,12 @@
 One search over 10,000 entries must not download the whole site's text, so the index
 is split into small static files under `search/` (the theme's search.js reads them):
 
-- `search/manifest.json`: which shards exist, the id space, the separator and kinds.
+- `search/manifest.json`: which shards exist, the id space, the separator, the site's
+  base path and the kinds (path and label by code).
 - `search/t/<2 letters>.json`: title shards. Every page with a title or alias word
-  starting with those two letters: `[id, title, aliases]`. A query loads the title shards
+  starting with those two letters: `[id, title, kind code, slug, aliases]` (the slug
+  URL-encoded; no aliases, no fifth item): what a result row needs but its meaning, so
+  title matches show as soon as their shard is in. A query loads the title shards
   of its words' first two letters and ranks them with MiniSearch (exact, prefix, typo).
   A shard of more than TITLE_SPLIT pages is split by three letters instead (`t/dec.json`).
   A query of several words loads only the smallest of its words' title shards (the
@@ -15,7 +18,8 @@ is split into small static files under `search/` (the theme's search.js reads th
   `[id, where, id, where, ...]`. Body-only matches of a word are capped (BODY_POSTINGS,
   lowest ids first): they rank last, and a word in every body says little.
 - `search/d/<n>.json`: the documents, 32 id slots a file: what a result shows (title,
-  URL, kind, meaning line) for the few ids a query displays.
+  URL, kind, meaning line) for the few ids a query displays; a title match's row is
+  shown before its document is in, and its meaning line filled in when it is.
 
 Ids are stable: a page's id is its own hash in an id space twice the page count (a
 power of two), collisions probing upward in page-id order. Adding or editing one page
@@ -44,6 +48,7 @@ BUCKET_BITS = 5  # 32 id slots per document file
 BODY_POSTINGS = 100  # body-only pages kept per word
 SUMMARY_POSTINGS = 2000  # title or summary pages kept per word
 KIND_CODES = {urls.AREA: 0, urls.TERM: 1, urls.DEFINITION: 2}
+MANIFEST_VERSION = 2  # 2: title records carry kind and slug
 
 _MEMO: dict[str, Any] = {}
 
@@ -150,8 +155,13 @@ class _Page:
     keys: frozenset[str]  # its title shards' two-letter keys
 
     def title_record(self) -> list[Any]:
+        """`[id, title, kind code, slug, aliases]`: a result row but its meaning (the URL
+        is the manifest's base, the kind's path and the slug; the meaning is 2-3 times the
+        rest and would put a 50,000-entry site's largest shard over its byte budget)."""
         doc = self.doc
-        return [self.n, doc["t"], doc["a"]] if doc["a"] else [self.n, doc["t"]]
+        kind, slug = doc["id"].split("/", 1)
+        record = [self.n, doc["t"], KIND_CODES[kind], urls.encode(slug)]
+        return [*record, doc["a"]] if doc["a"] else record
 
 
 def _page(n: int, doc: dict[str, Any], body: str) -> _Page:
@@ -180,7 +190,6 @@ class _State:
         config: Any,
         made: dict[str, tuple[Any, Any]],
     ) -> _State:
-        separator = config.title_separator
         ids, size = stable_ids([page_id for page_id, _, _ in records])
         pages = {page_id: _page(ids[page_id], doc, body) for page_id, doc, body in records}
         titles: dict[str, list[list[Any]]] = {}
@@ -200,7 +209,8 @@ class _State:
         for word in sorted(strong.keys() | weak.keys()):
             postings = _kept(strong.get(word, {}), weak.get(word, []))
             shards.setdefault(shard_name(word, WORD_KEY), {})[word] = postings
-        index = SearchIndex(_manifest(size, separator, titles, shards), titles, shards, docs)
+        manifest = _manifest(size, config, titles, shards)
+        index = SearchIndex(manifest, titles, shards, docs)
         return cls(config, made, size, pages, strong, groups, index)
 
     def can_update(self, made: dict[str, tuple[Any, Any]], config: Any) -> bool:
@@ -246,7 +256,8 @@ class _State:
             pages[new.doc["id"]] = new
             bucket = new.n >> BUCKET_BITS
             docs[bucket] = _by_id({**docs[bucket], str(new.n): new.doc})
-            if old.title_words != new.title_words or old.doc != new.doc:
+            if old.title_record() != new.title_record():
+                # a title shard holds no summary: an edit of the summary or body leaves it
                 touched_titles.update(old.keys, new.keys)
             strong_words = {*old.title_words, *old.summary_words}
             strong_words |= {*new.title_words, *new.summary_words}
@@ -293,7 +304,7 @@ class _State:
                 shards[key] = dict(sorted(shard.items()))
             else:
                 shards.pop(key, None)
-        manifest = _manifest(self.size, self.config.title_separator, titles, shards)
+        manifest = _manifest(self.size, self.config, titles, shards)
         index = SearchIndex(manifest, titles, shards, docs)
         return _State(self.config, made, self.size, pages, strong, groups, index)
 
@@ -342,17 +353,20 @@ def _weak(pages: Any, strong: dict[str, dict[int, int]]) -> dict[str, list[int]]
 
 def _manifest(
     size: int,
-    separator: str,
+    config: Any,
     titles: dict[str, list[list[Any]]],
     shards: dict[str, dict[str, list[int]]],
 ) -> dict[str, Any]:
     return {
-        "version": 1,
+        "version": MANIFEST_VERSION,
         "size": size,
         "bucket_bits": BUCKET_BITS,
         "title_key": TITLE_KEY,
         "word_key": WORD_KEY,
-        "separator": separator,
+        "separator": config.title_separator,
+        # a title record's URL: base + the kind's path + "/" + its slug + "/"
+        "base": config.base_path,
+        "kinds": [[kind, urls.LABELS[kind]] for kind in sorted(KIND_CODES, key=KIND_CODES.get)],
         "titles": sorted(titles),
         # records per title shard: a query of several words loads only its smallest
         "title_sizes": [len(titles[key]) for key in sorted(titles)],
@@ -373,7 +387,7 @@ def _split_titles(titles: dict[str, list[list[Any]]]) -> dict[str, list[list[Any
             found[key] = records
             continue
         for record in records:
-            title_words = words(" ".join([record[1], *(record[2] if len(record) > 2 else ())]))
+            title_words = words(" ".join([record[1], *(record[4] if len(record) > 4 else ())]))
             names = (_split_name(w) for w in title_words if shard_name(w, TITLE_KEY) == key)
             for name in dict.fromkeys(names):
                 found.setdefault(name, []).append(record)

@@ -482,9 +482,9 @@ MINISEARCH_RANKING = """async ([shard, query]) => {
     const records = await (await fetch("/search/t/" + shard + ".json")).json();
     const mini = new MiniSearch({fields: ["t", "a"], idField: "id", tokenize: split,
                                  processTerm: t => t});
-    mini.addAll(records.map(r => ({id: r[0], t: r[1], a: (r[2] || []).join(" ")})));
+    mini.addAll(records.map(r => ({id: r[0], t: r[1], a: (r[4] || []).join(" ")})));
     const terms = Array.from(new Set(split(query)));
-    const names = new Map(records.map(r => [r[0], [r[1], ...(r[2] || [])]
+    const names = new Map(records.map(r => [r[0], [r[1], ...(r[4] || [])]
         .map(n => split(n).join(" "))]));
     const tier = hit => Math.max(...terms.map(t => hit.terms.includes(t) ? 0
         : hit.terms.some(w => w.startsWith(t)) ? 1 : 2));

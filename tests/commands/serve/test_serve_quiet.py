@@ -48,30 +48,39 @@ def test_the_watcher_marks_each_quiet_moment_once(tmp_path: Path) -> None:
         thread.join(5)
 
 
+def _quiet_calls(
+    root: Path, monkeypatch: pytest.MonkeyPatch, method: str, frozen: list[int]
+) -> list[int]:
+    """How many builds had been reported each time the preview called Session.`method`
+    while two edits were saved back to back and then left alone; `frozen` gets the
+    collector's frozen count after the first edit's build."""
+    calls: list[int] = []
+    real = getattr(Session, method)
+    with running_preview(root) as preview:
+        outcomes = preview.recorder.outcomes
+        monkeypatch.setattr(
+            Session, method, lambda self: (calls.append(len(outcomes)), real(self))[1]
+        )
+        calls.clear()  # a call after the first build may have begun already
+        path = "content/definition/premium.md"
+        original = (root / path).read_text(encoding="utf-8")
+        preview.recorder.wait_builds(preview.edit(path, original + "\nFirst edit.\n"))
+        frozen.append(gc.get_freeze_count())
+        preview.recorder.wait_builds(preview.edit(path, original + "\nSecond edit.\n"))
+        between = list(calls)
+        deadline = time.monotonic() + 10
+        while 3 not in calls and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert between in ([], [1]), between  # the first build's, if it was quiet
+    return calls
+
+
 def test_the_cache_is_saved_when_quiet_not_between_edits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = copy_basic(tmp_path / "site")
-    saved_after: list[int] = []  # builds reported when each save began
-    real_save = Session.save_cache
-
-    with running_preview(root) as preview:
-        outcomes = preview.recorder.outcomes
-        monkeypatch.setattr(
-            Session,
-            "save_cache",
-            lambda self: (saved_after.append(len(outcomes)), real_save(self))[1],
-        )
-        saved_after.clear()  # a save of the first build may have begun already
-        path = "content/definition/premium.md"
-        original = (root / path).read_text(encoding="utf-8")
-        preview.recorder.wait_builds(preview.edit(path, original + "\nFirst edit.\n"))
-        preview.recorder.wait_builds(preview.edit(path, original + "\nSecond edit.\n"))
-        assert saved_after in ([], [1]), saved_after  # the first build's, if it was quiet
-        deadline = time.monotonic() + 10
-        while 3 not in saved_after and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert saved_after[-1:] == [3], saved_after
+    saved_after = _quiet_calls(root, monkeypatch, "save_cache", [])
+    assert saved_after[-1:] == [3], saved_after
     cache = root / ".glossary-cache"
     assert any(p.name.startswith("pages-") for p in cache.iterdir())
 
@@ -121,26 +130,8 @@ def test_garbage_is_collected_when_quiet_and_builds_stay_frozen(
 ) -> None:
     """A rebuild's objects are frozen (the collections the next requests set off skip
     them); the full collection that frees their cycles waits for a quiet moment."""
-    root = copy_basic(tmp_path / "site")
-    tidied_after: list[int] = []  # builds reported when each collection began
-    real_tidy = Session.tidy
-
-    with running_preview(root) as preview:
-        outcomes = preview.recorder.outcomes
-        monkeypatch.setattr(
-            Session,
-            "tidy",
-            lambda self: (tidied_after.append(len(outcomes)), real_tidy(self))[1],
-        )
-        tidied_after.clear()  # the first build's, if it was quiet already
-        path = "content/definition/premium.md"
-        original = (root / path).read_text(encoding="utf-8")
-        preview.recorder.wait_builds(preview.edit(path, original + "\nFirst edit.\n"))
-        assert gc.get_freeze_count() > 0
-        preview.recorder.wait_builds(preview.edit(path, original + "\nSecond edit.\n"))
-        assert tidied_after in ([], [1]), tidied_after
-        deadline = time.monotonic() + 10
-        while 3 not in tidied_after and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert tidied_after[-1:] == [3], tidied_after
+    frozen: list[int] = []
+    tidied_after = _quiet_calls(copy_basic(tmp_path / "site"), monkeypatch, "tidy", frozen)
+    assert tidied_after[-1:] == [3], tidied_after
+    assert frozen[0] > 0
     gc.unfreeze()

@@ -126,6 +126,26 @@ def test_quiet_prints_nothing_on_success(copy_site, tmp_path):
     assert (root / "build" / "index.html").is_file()
 
 
+def test_verbose_prints_the_time_of_every_stage(copy_site, tmp_path):
+    root = copy_site("basic")
+    assert run_cli("build", "--source", str(root)).returncode == 0
+    edited = root / "content/definition/premium.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    result = run_cli("build", "--source", str(root), "-v")
+    assert result.returncode == 0, result.stderr
+    stages = re.findall(r"([a-z+ ]+) (\d+\.\d\d) s", result.stdout.splitlines()[-1])
+    assert [name.strip() for name, _ in stages] == [
+        "scan",
+        "load",
+        "resolve",
+        "save analysis",
+        "plan",
+        "render+write",
+        "commit",
+        "save",
+    ], result.stdout
+
+
 def test_quiet_still_reports_content_errors(copy_site, tmp_path):
     root = copy_site("basic")
     (root / "content/term/option-leverage.md").write_bytes(b"")

@@ -230,13 +230,17 @@ def _build_with(
     try:
         analysis = analyse(scan, options, cache, timings)
     finally:
+        mark = time.perf_counter()
         cache.save()
+        timings["save analysis"] = time.perf_counter() - mark
     from glossary_site.render import plan
 
     site, graph = analysis.site, analysis.graph
-    jobs = plan(graph)
+    mark = time.perf_counter()
+    jobs = plan(graph)  # every output, the search index's parts included
     _check_collisions(graph, jobs, site)
     staging = begin(out, cache.previous_output(out))
+    timings["plan"] = time.perf_counter() - mark
     try:
         _render_into(staging, graph, site, jobs, options, progress, timings, cache.cards)
         _copy_files(staging, site)

@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -170,38 +171,49 @@ def saved_and_seen(
         stream.close()
 
 
-def edit_bodies(
-    server: Server, site: Path, count: int, polls: list[bool]
+def timed_edits(
+    server: Server,
+    files: list[Path],
+    polls: list[bool],
+    edited: Callable[[int, str], tuple[str, str]],
 ) -> dict[bool, list[float]]:
-    """Seconds to see each of `count` body edits per way of waiting (polling or not), the
-    ways alternating edit by edit so that both meet the same moments of the session."""
-    files = sorted((site / "content/definition").glob("*.md"))[::7][: count * len(polls)]
+    """Seconds to see each edit of `files` per way of waiting (polling or not), the ways
+    alternating edit by edit so that both meet the same moments of the session.
+    `edited(n, text)`: the n-th file's new text and the mark that shows it is served."""
     times: dict[bool, list[float]] = {poll: [] for poll in polls}
     for n, path in enumerate(files):
         poll = polls[n % len(polls)]
-        mark = f"benchbody{n}x"
-        text = path.read_text(encoding="utf-8") + f"\nA closing line {mark}.\n"
+        text, mark = edited(n, path.read_text(encoding="utf-8"))
         url = f"{server.base}definition/{path.stem}/"
         times[poll].append(saved_and_seen(server, url, path, text, mark.encode(), poll))
         time.sleep(0.2)
     return times
 
 
+def edit_bodies(
+    server: Server, site: Path, count: int, polls: list[bool]
+) -> dict[bool, list[float]]:
+    """`count` body edits per way of waiting (timed_edits)."""
+    files = sorted((site / "content/definition").glob("*.md"))[::7][: count * len(polls)]
+
+    def edited(n: int, text: str) -> tuple[str, str]:
+        mark = f"benchbody{n}x"
+        return text + f"\nA closing line {mark}.\n", mark
+
+    return timed_edits(server, files, polls, edited)
+
+
 def edit_titles(
     server: Server, site: Path, count: int, polls: list[bool]
 ) -> dict[bool, list[float]]:
-    """As edit_bodies, for title edits."""
+    """`count` title edits per way of waiting (timed_edits)."""
     files = sorted((site / "content/definition").glob("*.md"))[3::11][: count * len(polls)]
-    times: dict[bool, list[float]] = {poll: [] for poll in polls}
-    for n, path in enumerate(files):
-        poll = polls[n % len(polls)]
+
+    def edited(n: int, text: str) -> tuple[str, str]:
         title = f"Benchtitle {n} Zq"
-        text = path.read_text(encoding="utf-8")
-        text = re.sub(r"(?m)^title: .*$", f'title: "{title}"', text, count=1)
-        url = f"{server.base}definition/{path.stem}/"
-        times[poll].append(saved_and_seen(server, url, path, text, title.encode(), poll))
-        time.sleep(0.2)
-    return times
+        return re.sub(r"(?m)^title: .*$", f'title: "{title}"', text, count=1), title
+
+    return timed_edits(server, files, polls, edited)
 
 
 def mismatches(server: Server, site: Path, work: Path) -> tuple[int, int]:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -168,7 +169,7 @@ def _page(n: int, doc: dict[str, Any], body: str) -> _Page:
     title_words = tuple(words(" ".join([doc["t"], *doc["a"]])))
     keys = frozenset(shard_name(w, TITLE_KEY) for w in title_words)
     summary = tuple(words(doc["s"]))
-    return _Page(n, doc, body, title_words, summary, frozenset(body.split()), keys)
+    return _Page(n, doc, body, title_words, summary, frozenset(map(sys.intern, body.split())), keys)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from glossary_site.commands.build import (
     analyse,
     check_collisions_since,
 )
+from glossary_site.commands.serve.packed import PackedFiles, block_of, pack
 from glossary_site.commands.serve.textedit import Built, text_edit
 from glossary_site.errors import ContentError, OutputError, Problem
 from glossary_site.load import SourceFile, scan_site, site_config
@@ -43,7 +44,9 @@ class Snapshot:
 
     generation: int
     base_path: str
-    rendered: dict[str, bytes]  # output path -> bytes
+    # output path -> bytes: packed (PackedFiles), or as read back from the last
+    # `glossary build` (`Session.start`) until the site behind them is loaded
+    rendered: Mapping[str, bytes]
     keys: dict[str, str]  # output path -> key (its ETag)
     copied: dict[str, SourceFile]  # static files and theme assets, served from their source
     pages: int = 0
@@ -265,7 +268,8 @@ class Session:
         if edit is None:
             return None
         before = self.current
-        rendered, keys = dict(before.rendered), dict(before.keys)
+        rendered = {path: block_of(before.rendered, path) for path in before.rendered}
+        keys = dict(before.keys)
         changed = set(edit.gone)
         for path in edit.gone:
             del rendered[path], keys[path]
@@ -276,13 +280,18 @@ class Session:
                 continue
             result = render_job(renderer, job)
             assert result.data is not None  # the renderer was given no previous keys
-            rendered[path], keys[path] = result.data, key
+            rendered[path], keys[path] = pack(result.data), key
             changed.add(path)
         self.cache.files.clear()
         self.cache.files.update(edit.built.scan.signatures)
         self._generation += 1
         snapshot = Snapshot(
-            self._generation, before.base_path, rendered, keys, before.copied, before.pages
+            self._generation,
+            before.base_path,
+            PackedFiles(rendered),
+            keys,
+            before.copied,
+            before.pages,
         )
         if self.options.out is not None:
             self._write_out(snapshot, edit.built.scan)
@@ -322,9 +331,7 @@ class Session:
         found: list[tuple[str, str]],
         progress: Progress | None,
         jobs: int | None,
-    ) -> tuple[dict[str, bytes], dict[str, str], int]:
-        from glossary_site.render import render_job
-
+    ) -> tuple[PackedFiles, dict[str, str], int]:
         before = self.current
         built = self._last_build_output() if before is None else None
         rendered: dict[str, bytes] = {}
@@ -333,9 +340,9 @@ class Session:
         for job, (path, key) in zip(outputs, found, strict=True):
             keys[path] = key
             if before is not None and before.keys.get(path) == key:
-                rendered[path] = before.rendered[path]
+                rendered[path] = block_of(before.rendered, path)
             elif built is not None and (data := built.read(path, key)) is not None:
-                rendered[path] = data
+                rendered[path] = pack(data)
             else:
                 todo.append(job)
         done = len(outputs) - len(todo)
@@ -347,10 +354,11 @@ class Session:
                 progress("render", done, len(outputs))
 
         workers = jobs if jobs is not None else (self.options.jobs or parallel.default_jobs())
-        for result in parallel.iter_ordered(render_job, renderer, todo, workers, 32, advance):
-            assert result.data is not None  # the renderer was given no previous keys
-            rendered[result.path] = result.data
-        return rendered, keys, len(todo)
+        for path, block in parallel.iter_ordered(
+            _render_packed, renderer, todo, workers, 32, advance
+        ):
+            rendered[path] = block
+        return PackedFiles(rendered), keys, len(todo)
 
     def _environment(self, theme: Any) -> Any:
         """The Jinja environment of these templates: compiled once, until they change."""
@@ -387,10 +395,11 @@ class Session:
         earlier = self._records or self.cache.previous_output(out)
         staging = begin(out, earlier)
         try:
-            for path, data in snapshot.rendered.items():
+            for path in snapshot.rendered:
                 key = snapshot.keys[path]
                 same = staging.previous.get(path)
-                staging.put(path, key, None if same and same.digest == key else data)
+                fresh = not same or same.digest != key
+                staging.put(path, key, snapshot.rendered[path] if fresh else None)
             for item in snapshot.copied.values():
                 staging.copy(item.path, item.source, f"file:{item.size}:{item.mtime_ns}")
             staging.commit()
@@ -457,9 +466,19 @@ class _Generations(MutableMapping[str, Any]):
         return len(self.now)
 
 
+def _render_packed(renderer: Any, job: Any) -> tuple[str, bytes]:
+    """One output, rendered and packed (in the render worker: packing 320 MB of pages
+    takes half a second of CPU, shared so among the cores)."""
+    from glossary_site.render import render_job
+
+    result = render_job(renderer, job)
+    assert result.data is not None  # the renderer was given no previous keys
+    return result.path, pack(result.data)
+
+
 def _changed(
     before: Snapshot | None,
-    rendered: dict[str, bytes],
+    rendered: Mapping[str, bytes],
     keys: dict[str, str],
     copied: dict[str, SourceFile],
 ) -> frozenset[str]:

@@ -78,3 +78,22 @@ def test_a_retitle_that_clashes_or_is_mentioned_equals_a_fresh_build(tmp_path, t
         assert served_files(outcome.snapshot) == fresh_build(root)
     else:  # two pages titled alike: reported, the last good site kept
         assert outcome.problems
+
+
+def test_a_retitle_looks_again_at_the_changed_file_alone(tmp_path, monkeypatch):
+    import glossary_site.commands.serve.session as serving
+
+    root = site(tmp_path / "site")
+    session = Session(root, BuildOptions(jobs=1))
+    assert session.build(jobs=1).ok
+    scans: list[Path] = []
+    real = serving.scan_site
+    monkeypatch.setattr(serving, "scan_site", lambda *a: scans.append(a[0]) or real(*a))
+    retitle(session, root, "Option Premium")
+    assert not scans
+    # a file the last scan did not have: every file is looked at
+    (root / "content/definition/swap.md").write_text(page("Swap", body="A trade.\n"), "utf-8")
+    outcome = session.build(jobs=1, touched=["content/definition/swap.md"])
+    assert outcome.ok and scans == [root]
+    assert "definition/swap/index.html" in outcome.snapshot.rendered
+    assert served_files(outcome.snapshot) == fresh_build(root)

@@ -31,7 +31,7 @@ from glossary_site.commands.build import (
 from glossary_site.commands.serve.packed import PackedFiles, block_of, pack
 from glossary_site.commands.serve.textedit import Built, text_edit
 from glossary_site.errors import ContentError, OutputError, Problem
-from glossary_site.load import SourceFile, scan_site, site_config
+from glossary_site.load import SourceFile, rescanned, scan_site, site_config
 from glossary_site.write import BuildCache, begin, code_salt, parallel, safe_parts, still_there
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ class Session:
                     quick = self._text_edit(touched, started)
                     if quick is not None:
                         return quick
-                return self._build(started, progress, jobs)
+                return self._build(started, progress, jobs, touched)
         except ContentError as exc:
             return Outcome(None, frozenset(), 0, time.perf_counter() - started, exc.problems)
         except OSError as exc:
@@ -218,16 +218,23 @@ class Session:
             )
             return Outcome(None, frozenset(), 0, time.perf_counter() - started, internal=internal)
 
-    def _build(self, started: float, progress: Progress | None, jobs: int | None) -> Outcome:
+    def _build(
+        self,
+        started: float,
+        progress: Progress | None,
+        jobs: int | None,
+        touched: list[str] | None = None,
+    ) -> Outcome:
         from glossary_site.render import plan
 
+        last = self._built if self._last_ok else None
         if self._last_ok:
             # keep what the last good build used; a failed build's partial use keeps it all
             self.cache.pages.carry_over()
             self.cache.bodies.carry_over()
         self._last_ok = False
         self._built = None
-        scan = scan_site(self.root, self.cache.files)
+        scan = self._scan(last, touched or [])
         self.cache.files.clear()
         self.cache.files.update(scan.signatures)
         decoded = _Generations(self._decoded)
@@ -257,6 +264,13 @@ class Session:
         self._built = Built(scan, analysis, tuple(outputs), renderer)
         warnings = tuple(p for p in analysis.problems if p.severity == "warning")
         return Outcome(snapshot, changed, redone, time.perf_counter() - started, warnings)
+
+    def _scan(self, last: Built | None, touched: list[str]) -> Any:
+        """The site's files: after a good build, its scan with the files the watcher saw
+        change read again when they are all pages it has (a tenth of a second less than
+        looking at each of 10,000 files again), else every file looked at."""
+        found = rescanned(last.scan, touched) if last is not None and touched else None
+        return found[0] if found is not None else scan_site(self.root, self.cache.files)
 
     def _text_edit(self, touched: list[str], started: float) -> Outcome | None:
         """The rebuild after an edit of text alone (textedit.py), or None when the edit is

@@ -42,6 +42,33 @@ def test_the_last_builds_files_are_served_then_the_site_settles_behind_them(tmp_
     assert served_files(edited.snapshot) == fresh_build(root)
 
 
+def test_the_settled_site_is_served_packed_and_no_tab_reloads(tmp_path):
+    from glossary_site.commands.serve.app import _settle
+    from glossary_site.commands.serve.hub import Hub
+    from glossary_site.commands.serve.packed import PackedFiles
+
+    root = copy_basic(tmp_path / "site")
+    build_in(root)
+    session, outcome = started(root)
+    hub = Hub(snapshot=outcome.snapshot)
+    assert not isinstance(hub.snapshot.rendered, PackedFiles)  # the files as read back
+    tab = hub.open_tab("index.html", hub.served_key("index.html"))
+    lines: list[str] = []
+
+    class Quiet:
+        def rebuilt(self, what: str, outcome: object) -> None:
+            lines.append(what)
+
+    assert _settle(hub, session, Quiet())
+    # the same bytes, now kept packed: the files read back can be let go
+    assert isinstance(hub.snapshot.rendered, PackedFiles)
+    assert hub.snapshot.rendered == outcome.snapshot.rendered
+    events = []
+    while not tab.events.empty():
+        events.append(tab.events.get())
+    assert ("reload", "") not in events and not lines
+
+
 def test_a_change_since_the_build_is_built(tmp_path):
     root = copy_basic(tmp_path / "site")
     build_in(root)

@@ -19,6 +19,7 @@ from glossary_site.commands.serve.hub import Hub
 from glossary_site.commands.serve.server import PreviewServer
 from glossary_site.commands.serve.session import Outcome, Session
 from glossary_site.commands.serve.watch import Change, Watcher, describe
+from glossary_site.write import parallel
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +128,11 @@ def _settle(hub: Hub, session: Session, reporter: Reporter) -> bool:
     are served: requests do not wait, since what they are answered with does not change.
     Whether it succeeded."""
     outcome = session.settle()
+    # served from now on even when no file changed: the same bytes, kept packed (the
+    # files read back are let go, and the pages they held handed back)
+    _publish(hub, outcome)
+    parallel.release_free_memory()
     if not outcome.ok or outcome.changed:  # the files changed since: as after an edit
-        _publish(hub, outcome)
         reporter.rebuilt("site loaded", outcome)
     return outcome.ok
 

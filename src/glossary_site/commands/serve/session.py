@@ -430,8 +430,11 @@ class Session:
 
     def tidy(self) -> int:
         """Free the cyclic garbage the builds so far left among their kept (frozen)
-        objects; how many objects were freed."""
-        return parallel.collect_kept()
+        objects, and the pages freed objects leave with the process; how many objects
+        were freed."""
+        freed = parallel.collect_kept()
+        parallel.release_free_memory()
+        return freed
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,10 +183,7 @@ class Handler(BaseHTTPRequestHandler):
     def _events(self, query: dict[str, list[str]]) -> None:
         """The live-reload stream of one tab: `reload` and `problems` events."""
         hub = self.server.hub
-        snapshot = hub.current()
-        page = query.get("path", ["/"])[0]
-        base = snapshot.base_path if snapshot is not None else "/"
-        path = site_file(page, base) or NOT_FOUND + "?"
+        path = _tab_path(hub, query.get("path", ["/"])[0])
         tab = hub.open_tab(path, query.get("key", [""])[0])
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -214,6 +211,15 @@ class Handler(BaseHTTPRequestHandler):
             pass  # the tab closed or reloaded
         finally:
             hub.close_tab(tab)
+
+
+def _tab_path(hub: Hub, page: str) -> str:
+    """The output path a tab's page names (the 404 page's when none). The snapshot is not
+    kept: a stream lasts as long as its tab, and would keep a replaced snapshot's files
+    alive (320 MB at 10,000 entries)."""
+    snapshot = hub.current()
+    base = snapshot.base_path if snapshot is not None else "/"
+    return site_file(page, base) or NOT_FOUND + "?"
 
 
 def _tags(header: str) -> set[str]:

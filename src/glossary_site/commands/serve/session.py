@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from glossary_site.commands.build import Progress
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Snapshot:
     """One complete, good build of the site, as served: never changed once published."""
 

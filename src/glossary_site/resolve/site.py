@@ -194,12 +194,30 @@ def _reusable_refs(
         result = known.get(entry.digest + entry.id)
         if result is None or result[2]:  # a problem's suggestions read every name
             return None
-        for ref in (*entry.areas, *entry.related):
-            if not changed.isdisjoint(_lookup_keys(ref.text)):
-                return None
-        return result
+        return result if changed.isdisjoint(_read_keys(entry)) else None
 
     return unchanged
+
+
+def _read_keys(entry: Entry) -> frozenset[str]:
+    """The lookup keys an entry's `areas` and `related` read, made once per page file a
+    process sees (a retitle asks for those of 10,000 unchanged entries)."""
+    if not entry.digest:
+        return _keys_of(entry)
+    memo = entry.digest + entry.id
+    found = _READ_KEYS.get(memo)
+    if found is None:
+        if len(_READ_KEYS) > 200_000:
+            _READ_KEYS.clear()
+        found = _READ_KEYS[memo] = _keys_of(entry)
+    return found
+
+
+def _keys_of(entry: Entry) -> frozenset[str]:
+    return frozenset(k for ref in (*entry.areas, *entry.related) for k in _lookup_keys(ref.text))
+
+
+_READ_KEYS: dict[str, frozenset[str]] = {}  # by page file digest and id
 
 
 def _changed_keys(before: Any, names: Any, index: RefIndex) -> set[str] | None:

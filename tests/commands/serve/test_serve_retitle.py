@@ -4,6 +4,7 @@ once, the graph's edges when they did not change. Served files stay a fresh buil
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_serve_equivalence import fresh_build, served_files
@@ -37,25 +38,33 @@ def retitle(session: Session, root: Path, title: str) -> None:
     assert served_files(outcome.snapshot) == fresh_build(root)
 
 
-def test_a_retitle_reads_no_unchanged_body_file_again(tmp_path, monkeypatch):
+def built(tmp_path: Path) -> tuple[Session, Path]:
+    """A session that has built the site once."""
     root = site(tmp_path / "site")
     session = Session(root, BuildOptions(jobs=1))
     assert session.build(jobs=1).ok
+    return session, root
+
+
+def calls_to(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[tuple[Any, ...]]:
+    """The arguments of every call of `module.name` from now on (it still runs)."""
+    calls: list[tuple[Any, ...]] = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *args: calls.append(args) or real(*args))
+    return calls
+
+
+def test_a_retitle_reads_no_unchanged_body_file_again(tmp_path, monkeypatch):
+    session, root = built(tmp_path)
     retitle(session, root, "Option Premium")
-    read: list[str] = []
-    real = loaded.read_file
-    monkeypatch.setattr(loaded, "read_file", lambda path: read.append(path) or real(path))
+    read = calls_to(monkeypatch, loaded, "read_file")
     retitle(session, root, "Upfront Premium")
-    assert not [p for p in read if "content/" in p.replace("\\", "/")]
+    assert not [path for (path,) in read if "content/" in str(path).replace("\\", "/")]
 
 
 def test_a_retitle_keeps_the_backlinks_of_unchanged_edges(tmp_path, monkeypatch):
-    root = site(tmp_path / "site")
-    session = Session(root, BuildOptions(jobs=1))
-    assert session.build(jobs=1).ok
-    derived: list[int] = []
-    real = resolved._backlinks
-    monkeypatch.setattr(resolved, "_backlinks", lambda *a: derived.append(1) or real(*a))
+    session, root = built(tmp_path)
+    derived = calls_to(monkeypatch, resolved, "_backlinks")
     retitle(session, root, "Option Premium")
     assert not derived
     # a title that a body now links by name: the edges change, and are derived again
@@ -68,9 +77,7 @@ def test_a_retitle_keeps_the_backlinks_of_unchanged_edges(tmp_path, monkeypatch)
 
 @pytest.mark.parametrize("title", ["Initial Margin Premium", "Leverage"])
 def test_a_retitle_that_clashes_or_is_mentioned_equals_a_fresh_build(tmp_path, title):
-    root = site(tmp_path / "site")
-    session = Session(root, BuildOptions(jobs=1))
-    assert session.build(jobs=1).ok
+    session, root = built(tmp_path)
     rel = "content/definition/premium.md"
     (root / rel).write_text(page(title, areas=["margin"], body="What is paid.\n"), "utf-8")
     outcome = session.build(jobs=1, touched=[rel])
@@ -83,17 +90,13 @@ def test_a_retitle_that_clashes_or_is_mentioned_equals_a_fresh_build(tmp_path, t
 def test_a_retitle_looks_again_at_the_changed_file_alone(tmp_path, monkeypatch):
     import glossary_site.commands.serve.session as serving
 
-    root = site(tmp_path / "site")
-    session = Session(root, BuildOptions(jobs=1))
-    assert session.build(jobs=1).ok
-    scans: list[Path] = []
-    real = serving.scan_site
-    monkeypatch.setattr(serving, "scan_site", lambda *a: scans.append(a[0]) or real(*a))
+    session, root = built(tmp_path)
+    scans = calls_to(monkeypatch, serving, "scan_site")
     retitle(session, root, "Option Premium")
     assert not scans
     # a file the last scan did not have: every file is looked at
     (root / "content/definition/swap.md").write_text(page("Swap", body="A trade.\n"), "utf-8")
     outcome = session.build(jobs=1, touched=["content/definition/swap.md"])
-    assert outcome.ok and scans == [root]
+    assert outcome.ok and [args[0] for args in scans] == [root]
     assert "definition/swap/index.html" in outcome.snapshot.rendered
     assert served_files(outcome.snapshot) == fresh_build(root)

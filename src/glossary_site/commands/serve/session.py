@@ -275,7 +275,7 @@ class Session:
     def _text_edit(self, touched: list[str], started: float) -> Outcome | None:
         """The rebuild after an edit of text alone (textedit.py), or None when the edit is
         more than that."""
-        from glossary_site.render import keyed, render_job
+        from glossary_site.render import keyed
 
         assert self._built is not None and self.current is not None
         edit = text_edit(self._built, touched, self.cache, self._decoded)
@@ -292,9 +292,8 @@ class Session:
             path, key, _ = keyed(renderer, job)
             if before.keys.get(path) == key:
                 continue
-            result = render_job(renderer, job)
-            assert result.data is not None  # the renderer was given no previous keys
-            rendered[path], keys[path] = pack(result.data), key
+            _, rendered[path] = _render_packed(renderer, job)
+            keys[path] = key
             changed.add(path)
         self.cache.files.clear()
         self.cache.files.update(edit.built.scan.signatures)

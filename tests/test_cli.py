@@ -139,6 +139,8 @@ def test_verbose_prints_the_time_of_every_stage(copy_site, tmp_path):
         "load",
         "resolve",
         "save analysis",
+        "keys",
+        "search wait",
         "plan",
         "render+write",
         "commit",

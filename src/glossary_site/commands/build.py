@@ -37,6 +37,7 @@ from glossary_site.write import (
 
 if TYPE_CHECKING:
     from glossary_site.load import LoadedSite, LoadOptions
+    from glossary_site.render import Renderer
     from glossary_site.resolve import SiteGraph
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -229,20 +230,43 @@ def _build_with(
     timings["scan"] = time.perf_counter() - started
     try:
         analysis = analyse(scan, options, cache, timings)
-    finally:
-        mark = time.perf_counter()
-        cache.save()
-        timings["save analysis"] = time.perf_counter() - mark
-    from glossary_site.render import plan
+    except BaseException:
+        _save_analysis(cache, timings)
+        raise
+    from glossary_site.render import keyed, page_jobs, search_outputs
 
     site, graph = analysis.site, analysis.graph
-    mark = time.perf_counter()
-    jobs = plan(graph)  # every output, the search index's parts included
-    _check_collisions(graph, jobs, site)
-    staging = begin(out, cache.previous_output(out))
-    timings["plan"] = time.perf_counter() - mark
+    salt = _render_salt(site, graph)
+    previous = {path: record.digest for path, record in cache.previous_output(out).items()}
+    # the search index in another process, while this one saves the cache and keys pages
+    search = parallel.Background(search_outputs, graph, salt, previous)
     try:
-        _render_into(staging, graph, site, jobs, options, progress, timings, cache.cards)
+        _save_analysis(cache, timings)
+        mark = time.perf_counter()
+        renderer = _renderer(site, graph, salt, cache.cards)
+        pages = page_jobs(graph)
+        # an update keys every page here (they need the whole graph, which forked workers
+        # would copy page by page as they touch it) and renders only what changed
+        keyed_pages = [keyed(renderer, job)[:2] for job in pages] if previous else None
+        timings["keys"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        searched = search.result()
+        timings["search wait"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        jobs = [job for job, _ in searched] + pages
+        paths = [rendered.path for _, rendered in searched]
+        paths += _paths(graph, pages) if keyed_pages is None else [p for p, _ in keyed_pages]
+        _check_collisions(graph, jobs, site, paths)
+        staging = begin(out, cache.previous_output(out))
+        timings["plan"] = time.perf_counter() - mark
+    finally:
+        search.cancel()
+    try:
+        mark = time.perf_counter()
+        renderer.previous = {path: record.digest for path, record in staging.previous.items()}
+        _put_search(staging, renderer, searched)
+        _render_pages(staging, renderer, pages, keyed_pages, options, progress)
+        timings["render+write"] = time.perf_counter() - mark
         _copy_files(staging, site)
         mark = time.perf_counter()
         staging.commit()
@@ -332,26 +356,62 @@ def _summary(report: BuildReport) -> tuple[Any, ...]:
     return (report.pages, report.entries, report.areas, warnings)
 
 
-def _render_into(
-    staging: Staging,
-    graph: SiteGraph,
+def _save_analysis(cache: BuildCache, timings: dict[str, float]) -> None:
+    mark = time.perf_counter()
+    cache.save()
+    timings["save analysis"] = time.perf_counter() - mark
+
+
+def _render_salt(site: LoadedSite, graph: SiteGraph) -> str:
+    """What every page is a function of besides its inputs: the settings, the templates
+    and this code."""
+    text = f"{code_salt()}{site.theme.digest}{graph.config!r}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _renderer(
     site: LoadedSite,
+    graph: SiteGraph,
+    salt: str,
+    card_memo: Callable[[str], dict[str, bytes]],
+) -> Renderer:
+    from glossary_site.render import Renderer
+
+    renderer = Renderer(graph, theme=site.theme, salt=salt)
+    renderer.prepare(card_memo(salt))
+    return renderer
+
+
+def _paths(graph: SiteGraph, jobs: list[Any]) -> list[str]:
+    from glossary_site.render import job_path
+
+    return [job_path(graph, job) for job in jobs]
+
+
+def _put_search(staging: Staging, renderer: Renderer, searched: list[Any]) -> None:
+    """The parts of the search index; one kept by the other process but no longer intact
+    in the output folder (the process compared with what the last build wrote) is
+    rendered here."""
+    from glossary_site.render import render_job
+
+    for job, rendered in searched:
+        if rendered.data is None and renderer.previous.get(rendered.path) != rendered.key:
+            rendered = render_job(renderer, job)
+        staging.put(rendered.path, rendered.key, rendered.data)
+
+
+def _render_pages(
+    staging: Staging,
+    renderer: Renderer,
     jobs: list[Any],
+    keyed_jobs: list[tuple[str, str]] | None,
     options: BuildOptions,
     progress: Progress | None,
-    timings: dict[str, float],
-    card_memo: Callable[[str], dict[str, bytes]],
 ) -> None:
-    from glossary_site.render import Renderer, keyed, render_job
+    """Every page (all but the search index): kept where its key is the previous build's
+    (`keyed_jobs`: each job's path and key, computed already), else rendered."""
+    from glossary_site.render import render_job
 
-    started = time.perf_counter()
-    # a page is a function of its inputs, the settings, the templates and this code
-    salt = hashlib.blake2b(
-        f"{code_salt()}{site.theme.digest}{graph.config!r}".encode(), digest_size=16
-    ).hexdigest()
-    previous = {path: record.digest for path, record in staging.previous.items()}
-    renderer = Renderer(graph, theme=site.theme, salt=salt, previous=previous)
-    renderer.prepare(card_memo(salt))
     done = 0
 
     def advance(n: int) -> None:
@@ -360,22 +420,18 @@ def _render_into(
         if progress:
             progress("render", done, len(jobs))
 
-    workers = options.jobs or parallel.default_jobs()
-    if previous:
-        # An update: keys are cheap and need the whole graph, which forked workers would
-        # copy page by page as they touch it; compute them here, render only what changed.
+    if keyed_jobs is not None:
         changed = []
-        for job in jobs:
-            path, key, _ = keyed(renderer, job)
-            if previous.get(path) == key:
+        for job, (path, key) in zip(jobs, keyed_jobs, strict=True):
+            if renderer.previous.get(path) == key:
                 staging.put(path, key, None)
                 advance(1)
             else:
                 changed.append(job)
         jobs = changed
+    workers = options.jobs or parallel.default_jobs()
     for rendered in parallel.iter_ordered(render_job, renderer, jobs, workers, 32, advance):
         staging.put(rendered.path, rendered.key, rendered.data)
-    timings["render+write"] = time.perf_counter() - started
 
 
 def _copy_files(staging: Staging, site: LoadedSite) -> None:

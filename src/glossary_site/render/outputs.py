@@ -37,8 +37,17 @@ class Letter:
 
 def plan(graph: SiteGraph) -> list[Job]:
     """Every output of the site, biggest first so parallel workers finish together."""
-    jobs = [Job(*part) for part in search_jobs(graph)]
-    jobs += [Job("feed"), Job("home"), Job("not_found"), Job("robots")]
+    return search_part_jobs(graph) + page_jobs(graph)
+
+
+def search_part_jobs(graph: SiteGraph) -> list[Job]:
+    """The parts of the search index, the first outputs of `plan`."""
+    return [Job(*part) for part in search_jobs(graph)]
+
+
+def page_jobs(graph: SiteGraph) -> list[Job]:
+    """The outputs of `plan` after the search index: what needs no search index."""
+    jobs = [Job("feed"), Job("home"), Job("not_found"), Job("robots")]
     jobs += [Job("index", kind) for kind in urls.KINDS]
     letter_jobs = [Job("letter", key, n) for key, n in letter_pages(graph)]
     pages: list[Job] = []

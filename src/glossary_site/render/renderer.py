@@ -21,7 +21,7 @@ import jinja2.sandbox
 from glossary_site.errors import ContentError, Problem
 from glossary_site.load import Theme
 from glossary_site.render.cards import ViewContext
-from glossary_site.render.outputs import Job, job_path
+from glossary_site.render.outputs import Job, job_path, search_part_jobs
 from glossary_site.render.views import PAGE_KINDS, SOURCED
 
 
@@ -170,6 +170,16 @@ def render_job(renderer: Renderer, job: Job) -> Rendered:
         except Exception as exc:  # whatever a site's own template does wrong
             raise ContentError([_template_problem(template.name or names[0], exc, path)]) from None
     return Rendered(path, key, data.encode("utf-8"))
+
+
+def search_outputs(
+    graph: Any, salt: str, previous: Mapping[str, str]
+) -> list[tuple[Job, Rendered]]:
+    """Every part of the search index with its key, rendered where the key differs from
+    `previous` (output path -> key). A function of the graph alone: no templates or
+    cards, so a build can compute it in another process (parallel.Background)."""
+    renderer = Renderer(graph, salt=salt, previous=previous)
+    return [(job, render_job(renderer, job)) for job in search_part_jobs(graph)]
 
 
 def _template_problem(name: str, exc: Exception, path: str) -> Problem:

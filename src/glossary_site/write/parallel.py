@@ -203,3 +203,76 @@ def _install(context: Any) -> None:
 def _run_chunk(task: tuple[Callable[[Any, Any], Any], Sequence[Any]]) -> list[Any]:
     fn, chunk = task
     return [fn(_context, item) for item in chunk]
+
+
+class Background:
+    """fn(*args) computed in a forked process while this one goes on: a one-shot build
+    has a second core idle while it keys and writes pages, and the search index (a pass
+    over every body's words) needs nothing of that work. Where fork is missing, or the
+    process fails in any way, `result` computes it here instead: the same value, since
+    fn is pure, only later."""
+
+    def __init__(self, fn: Callable[..., R], *args: Any):
+        self._fn, self._args = fn, args
+        self._process: Any = None
+        self._receive: Any = None
+        if sys.platform.startswith("linux"):
+            self._start()
+
+    def _start(self) -> None:
+        for stream in (sys.stdout, sys.stderr):  # or the child flushes a copy of their text
+            with contextlib.suppress(Exception):
+                stream.flush()
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        blocked = {signal.SIGINT, signal.SIGTERM}
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if main else None
+        try:
+            process = context.Process(target=_background, args=(send, self._fn, self._args))
+            process.daemon = True
+            process.start()
+        except OSError:
+            receive.close()
+            return
+        finally:
+            send.close()
+            if previous is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        self._process, self._receive = process, receive
+
+    def result(self) -> Any:
+        """The value: received from the process, or computed here if it has none."""
+        if self._process is not None:
+            try:
+                ok, value = self._receive.recv()
+            except Exception:  # it died (killed, out of memory) or sent what cannot load
+                ok, value = False, None
+            finally:
+                self.cancel(wait=True)
+            if ok:
+                return value
+        return self._fn(*self._args)
+
+    def cancel(self, wait: bool = False) -> None:
+        """Stop the process if it still runs; `wait`: it has sent its value and is
+        exiting, give it a moment first. Idempotent."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        self._receive.close()
+        if wait:
+            process.join(1.0)
+        _kill([process])
+
+
+def _background(send: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        value = (True, fn(*args))
+    except BaseException:
+        value = (False, None)  # the parent computes it again and reports what fails
+    send.send(value)
+    send.close()

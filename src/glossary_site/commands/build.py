@@ -206,6 +206,7 @@ def _build(
             raise  # no cached value took part: a bug of ours
         raise _CacheDoubt(cache, f"{type(exc).__name__}: {exc}") from exc
     finally:
+        cache.stop_prefetch()
         for line in cache.report():
             say(line)
     return report
@@ -220,6 +221,7 @@ def _build_with(
     started: float,
 ) -> BuildReport:
     timings: dict[str, float] = {}
+    cache.prefetch()
     scan = scan_site(root, cache.files)
     cache.files.clear()
     cache.files.update(scan.signatures)

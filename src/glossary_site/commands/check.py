@@ -49,6 +49,7 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> tuple[Problem, 
 
 
 def _check(root: Path, options: CheckOptions, cache: BuildCache) -> tuple[Problem, ...]:
+    cache.prefetch()  # the graph and the bodies, read in another process while this one scans
     try:
         analysis = analyse(
             scan_site(root),
@@ -62,6 +63,7 @@ def _check(root: Path, options: CheckOptions, cache: BuildCache) -> tuple[Proble
     except ContentError as exc:
         problems = list(exc.problems)
     finally:
+        cache.stop_prefetch()
         cache.save()
     if options.strict:
         problems = [p.as_error() for p in problems]

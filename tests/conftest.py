@@ -84,6 +84,17 @@ def area(
     return "\n".join([*lines, "---", "", body, ""])
 
 
+def linked_pages() -> dict[str, str]:
+    """A small site whose cache has every section: an area, and a term and two
+    definitions in it, two of them linking to each other (by wiki link and by name)."""
+    return {
+        "content/area/margin.md": area("Margin"),
+        "content/term/leverage.md": page("Leverage", areas=["margin"], body="Uses [[Haircut]]."),
+        "content/definition/haircut.md": page("Haircut", areas=["margin"], body="See Leverage."),
+        "content/definition/mark-price.md": page("Mark Price", areas=["margin"]),
+    }
+
+
 def build_in(root: Path, **options: Any) -> BuildReport:
     """Build `root` in-process, serially, into root/build unless told otherwise."""
     options.setdefault("jobs", 1)

@@ -9,16 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import area, build_in, page
+from conftest import build_in, linked_pages
 from glossary_site.write import BuildCache
 from glossary_site.write.cache import SHARDS
 
-FILES = {
-    "content/area/margin.md": area("Margin"),
-    "content/term/leverage.md": page("Leverage", areas=["margin"], body="Uses [[Haircut]]."),
-    "content/definition/haircut.md": page("Haircut", areas=["margin"], body="See Leverage."),
-    "content/definition/mark-price.md": page("Mark Price", areas=["margin"]),
-}
+FILES = linked_pages()
 
 
 @pytest.fixture

@@ -7,15 +7,10 @@ from collections import Counter
 
 import pytest
 
-from conftest import area, build_in, page, tree_bytes
+from conftest import build_in, linked_pages, page, tree_bytes
 from glossary_site.write import BuildCache
 
-FILES = {
-    "content/area/margin.md": area("Margin"),
-    "content/term/leverage.md": page("Leverage", areas=["margin"], body="Uses [[Haircut]]."),
-    "content/definition/haircut.md": page("Haircut", areas=["margin"], body="See Leverage."),
-    "content/definition/mark-price.md": page("Mark Price", areas=["margin"]),
-}
+FILES = linked_pages()
 
 
 @pytest.fixture

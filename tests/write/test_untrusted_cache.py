@@ -15,16 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import area, build_in, page, run_cli, tree_bytes, write_site
+from conftest import build_in, linked_pages, page, run_cli, tree_bytes, write_site
 from glossary_site.write import BuildCache
 from glossary_site.write import cache as cache_module
 
-FILES = {
-    "content/area/margin.md": area("Margin"),
-    "content/term/leverage.md": page("Leverage", areas=["margin"], body="Uses [[Haircut]]."),
-    "content/definition/haircut.md": page("Haircut", areas=["margin"], body="See Leverage."),
-    "content/definition/mark-price.md": page("Mark Price", areas=["margin"]),
-}
+FILES = linked_pages()
 
 # marshal payloads from the red team: a self-referencing tuple (signal 11 when loaded) and
 # a tuple header claiming 2**31 items (4 GB before the first item is read)

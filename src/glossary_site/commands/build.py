@@ -239,7 +239,8 @@ def _build_with(
 
     site, graph = analysis.site, analysis.graph
     salt = _render_salt(site, graph)
-    previous = {path: record.digest for path, record in cache.previous_output(out).items()}
+    earlier = cache.previous_output(out)
+    previous = {path: record.digest for path, record in earlier.items()}
     # the search index in another process, while this one saves the cache and keys pages
     search = parallel.Background(search_outputs, graph, salt, previous)
     try:
@@ -259,7 +260,7 @@ def _build_with(
         paths = [rendered.path for _, rendered in searched]
         paths += _paths(graph, pages) if keyed_pages is None else [p for p, _ in keyed_pages]
         _check_collisions(graph, jobs, site, paths)
-        staging = begin(out, cache.previous_output(out))
+        staging = begin(out, earlier)
         timings["plan"] = time.perf_counter() - mark
     finally:
         search.cancel()

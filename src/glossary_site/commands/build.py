@@ -238,7 +238,7 @@ def _build_with(
     from glossary_site.render import keyed, page_jobs, search_outputs
 
     site, graph = analysis.site, analysis.graph
-    salt = _render_salt(site, graph)
+    salt = render_salt(site, graph)
     earlier = cache.previous_output(out)
     previous = {path: record.digest for path, record in earlier.items()}
     # the search index in another process, while this one saves the cache and keys pages
@@ -365,7 +365,7 @@ def _save_analysis(cache: BuildCache, timings: dict[str, float]) -> None:
     timings["save analysis"] = time.perf_counter() - mark
 
 
-def _render_salt(site: LoadedSite, graph: SiteGraph) -> str:
+def render_salt(site: LoadedSite, graph: SiteGraph) -> str:
     """What every page is a function of besides its inputs: the settings, the templates
     and this code."""
     text = f"{code_salt()}{site.theme.digest}{graph.config!r}"

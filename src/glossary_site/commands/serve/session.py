@@ -14,7 +14,6 @@ Nothing here writes into the site folder except the cache (and `--out`, when ask
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
@@ -27,12 +26,13 @@ from glossary_site.commands.build import (
     CheckedPaths,
     analyse,
     check_collisions_since,
+    render_salt,
 )
 from glossary_site.commands.serve.packed import PackedFiles, block_of, pack
 from glossary_site.commands.serve.textedit import Built, text_edit
 from glossary_site.errors import ContentError, OutputError, Problem
 from glossary_site.load import SourceFile, rescanned, scan_site, site_config
-from glossary_site.write import BuildCache, begin, code_salt, parallel, safe_parts, still_there
+from glossary_site.write import BuildCache, begin, parallel, safe_parts, still_there
 
 if TYPE_CHECKING:
     from glossary_site.commands.build import Progress
@@ -321,10 +321,7 @@ class Session:
         build's keys where their inputs cannot have changed (render.output_keys)."""
         from glossary_site.render import Renderer, output_keys
 
-        # a page is a function of its inputs, the settings, the templates and this code
-        salt = hashlib.blake2b(
-            f"{code_salt()}{site.theme.digest}{graph.config!r}".encode(), digest_size=16
-        ).hexdigest()
+        salt = render_salt(site, graph)
         renderer = Renderer(graph, theme=site.theme, salt=salt, _env=self._environment(site.theme))
         renderer.prepare(self._card_memo(salt))
         found, self._key_memo, _ = output_keys(renderer, outputs, self._key_memo)

@@ -197,7 +197,7 @@ class BuildCache:
         self._output: dict[str, Any] = self._read("output")
         self._prefetched: parallel.Background | None = None
         self._prefetching: frozenset[str] = frozenset()
-        self._fetched: dict[str, tuple[dict[str, Any], bytes, bool, bool]] = {}
+        self._fetched: dict[str, tuple[dict[str, Any], bytes, bool]] = {}
 
     def prefetch(self) -> None:
         """Start reading the bodies' shards and the graph (80 of the 95 MB a 10,000-entry
@@ -215,19 +215,13 @@ class BuildCache:
             self._prefetched.cancel()
             self._prefetched = None
 
-    def _read_sections(
-        self, sections: list[str]
-    ) -> dict[str, tuple[dict[str, Any], bytes, bool, bool]]:
-        """Each section as read: (value, digest of its JSON, dropped, read anything)."""
+    def _read_sections(self, sections: list[str]) -> dict[str, tuple[dict[str, Any], bytes, bool]]:
+        """Each section as read: (value, digest of its JSON, whether it failed its checks)."""
+        assert self.folder is not None
         found = {}
-        kept = self.dropped, self._read_any
-        try:
-            for section in sections:
-                self.dropped, self._read_any = [], False
-                data, payload = self._read_with_payload(section)
-                found[section] = (data, _digest(payload), bool(self.dropped), self._read_any)
-        finally:
-            self.dropped, self._read_any = kept
+        for section in sections:
+            data, payload, failed = _read_section(self.folder, section)
+            found[section] = (data, _digest(payload), failed)
         return found
 
     def _fetched_section(self, section: str) -> tuple[dict[str, Any], bytes]:
@@ -238,11 +232,8 @@ class BuildCache:
         if section not in self._fetched:
             data, payload = self._read_with_payload(section)
             return data, _digest(payload)
-        data, digest, dropped, read_any = self._fetched.pop(section)
-        if dropped:
-            self._drop(section)
-        self._read_any = self._read_any or read_any
-        return data, digest
+        data, digest, failed = self._fetched.pop(section)
+        return self._taken(section, data, failed), digest
 
     @property
     def files(self) -> dict[str, Any]:
@@ -374,27 +365,15 @@ class BuildCache:
         was when read, to compare with without encoding the decoded value again."""
         if self.folder is None:
             return {}, b""
-        try:
-            raw = _read_no_follow(self.folder / f"{section}{SUFFIX}")
-        except FileNotFoundError:
-            return {}, b""
-        except OSError:
+        data, payload, failed = _read_section(self.folder, section)
+        return self._taken(section, data, failed), payload
+
+    def _taken(self, section: str, data: dict[str, Any], failed: bool) -> dict[str, Any]:
+        """A section as read, with its failure noted and whether any value was read."""
+        if failed:
             self._drop(section)
-            return {}, b""
-        header, _, rest = raw.partition(b"\n")
-        salt = code_salt().encode()
-        if header != FORMAT + b" " + salt:
-            if _another_version(header, len(salt)):
-                return {}, b""  # expected after an upgrade, not a doubt
-            self._drop(section)
-            return {}, b""
-        decoded = _decode(header, rest)
-        if decoded is None:
-            self._drop(section)
-            return {}, b""
-        data, payload = decoded
         self._read_any = self._read_any or bool(data)
-        return data, payload
+        return data
 
     def _drop(self, section: str) -> None:
         if section not in self.dropped:
@@ -445,6 +424,27 @@ def _read_no_follow(path: Path) -> bytes:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise OSError(f"{path} is not a regular file")
         return handle.read()
+
+
+def _read_section(folder: Path, section: str) -> tuple[dict[str, Any], bytes, bool]:
+    """A section's value and its JSON as stored ({} and b"" when there is none), and
+    whether it failed its checks (one written by another version of this code is expected
+    after an upgrade: no failure)."""
+    try:
+        raw = _read_no_follow(folder / f"{section}{SUFFIX}")
+    except FileNotFoundError:
+        return {}, b"", False
+    except OSError:
+        return {}, b"", True
+    header, _, rest = raw.partition(b"\n")
+    salt = code_salt().encode()
+    if header != FORMAT + b" " + salt:
+        return {}, b"", not _another_version(header, len(salt))
+    decoded = _decode(header, rest)
+    if decoded is None:
+        return {}, b"", True
+    data, payload = decoded
+    return data, payload, False
 
 
 def _write_no_follow(folder: Path, name: str, data: bytes) -> None:
